@@ -1,0 +1,67 @@
+"""Handwritten digits: scikit-learn's 8×8 set (ships with it, works offline).
+
+:func:`digit_images` builds the Dataset shared with the 28×28 MNIST loader.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backprop_tui.data._common import (
+    check_ratio,
+    check_seed,
+    class_describer,
+    classes_dataset,
+    split,
+)
+from backprop_tui.data.base import Dataset, register
+
+DIGIT_LABELS = tuple(str(digit) for digit in range(10))
+
+
+def digit_images(
+    name: str,
+    x_train: np.ndarray,
+    codes_train: np.ndarray,
+    x_test: np.ndarray,
+    codes_test: np.ndarray,
+    *,
+    image_shape: tuple[int, int],
+    summary: str,
+    options: dict[str, object],
+) -> Dataset:
+    """A digit classification Dataset: pixel rows in [0, 1], one-hot targets for 0..9."""
+    return classes_dataset(
+        name,
+        x_train,
+        codes_train,
+        x_test,
+        codes_test,
+        labels=DIGIT_LABELS,
+        describe=class_describer(DIGIT_LABELS),
+        summary=summary,
+        options=options,
+        image_shape=image_shape,
+    )
+
+
+@register("digits")
+def digits(seed: int = 0, train_ratio: float = 0.7) -> Dataset:
+    """1797 8×8 digits (pixels / 16), stratified ``train_ratio`` split."""
+    from sklearn.datasets import load_digits
+
+    seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
+    pixels, codes = load_digits(return_X_y=True)
+    x_train, x_test, codes_train, codes_test = split(
+        pixels / 16.0, codes, train_ratio=train_ratio, seed=seed, stratify=codes
+    )
+    return digit_images(
+        "digits",
+        x_train,
+        codes_train,
+        x_test,
+        codes_test,
+        image_shape=(8, 8),
+        summary="8×8 digits",
+        options={"seed": seed, "train_ratio": train_ratio},
+    )

@@ -1,0 +1,130 @@
+"""Two-class 2-D sets in the spirit of TensorFlow Playground: circle, xor, gauss, spiral, moons.
+
+Every generator places its points at a fixed scale inside about [-EXTENT, EXTENT]², so a
+decision-boundary plot over that square shows the whole set. Classes are exactly balanced.
+``noise`` (0..0.5) blurs each set in its own way, noted per generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from backprop_tui.data._common import (
+    check_float,
+    check_int,
+    check_ratio,
+    check_seed,
+    class_describer,
+    classes_dataset,
+    split,
+)
+from backprop_tui.data.base import Dataset, Loader, register
+
+EXTENT = 1.0
+LABELS = ("blue", "orange")
+Generator = Callable[[int, float, int], tuple[np.ndarray, np.ndarray]]
+"""generate(samples, noise, seed) -> (points (n, 2), class codes (n,))."""
+
+
+def _halves(samples: int) -> np.ndarray:
+    """Class codes: ``samples // 2`` zeros, then ones."""
+    return (np.arange(samples) >= samples // 2).astype(np.int64)
+
+
+def circle(samples: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A blue circle (radius 0.4) inside an orange one (0.8); noise: make_circles' std × 0.8."""
+    from sklearn.datasets import make_circles
+
+    points, inner = make_circles(samples, noise=noise, factor=0.5, random_state=seed)
+    return points * 0.8, 1 - inner
+
+
+def moons(samples: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved half moons, centred; noise: make_moons' std (scaled by 1 / 1.6)."""
+    from sklearn.datasets import make_moons
+
+    points, codes = make_moons(samples, noise=noise, random_state=seed)
+    return (points - [0.5, 0.25]) / 1.6, codes
+
+
+def gauss(samples: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs at ±(0.45, 0.45); noise widens them (std 0.15 + 0.6 × noise)."""
+    from sklearn.datasets import make_blobs
+
+    half = samples // 2
+    points, codes = make_blobs(
+        n_samples=[half, samples - half],
+        centers=[[0.45, 0.45], [-0.45, -0.45]],
+        cluster_std=0.15 + 0.6 * noise,
+        random_state=seed,
+    )
+    return points, codes
+
+
+def xor(samples: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Blue where x·y > 0, orange elsewhere, kept off the axes; noise: jitter std 0.3 × noise."""
+    rng = np.random.default_rng(seed)
+    codes = _halves(samples)
+    magnitude = rng.uniform(0.05, 0.9, (samples, 2))
+    sign_x = rng.choice([-1.0, 1.0], samples)
+    sign_y = np.where(codes == 0, sign_x, -sign_x)
+    points = magnitude * np.column_stack([sign_x, sign_y])
+    return points + 0.3 * noise * rng.standard_normal((samples, 2)), codes
+
+
+def spiral(samples: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spiral arms (1.75 turns, radius 0.9); noise: jitter std 0.2 × noise."""
+    rng = np.random.default_rng(seed)
+    codes = _halves(samples)
+    half = samples // 2
+    t = np.concatenate([np.linspace(0, 1, half), np.linspace(0, 1, samples - half)])
+    angle = 1.75 * 2 * np.pi * t + np.pi * codes
+    points = 0.9 * t[:, None] * np.column_stack([np.sin(angle), np.cos(angle)])
+    return points + 0.2 * noise * rng.standard_normal((samples, 2)), codes
+
+
+GENERATORS: dict[str, Generator] = {
+    "circle": circle,
+    "xor": xor,
+    "gauss": gauss,
+    "spiral": spiral,
+    "moons": moons,
+}
+
+
+def _point(x_row: np.ndarray) -> str:
+    return f"({x_row[0]:.2f}, {x_row[1]:.2f}) → "
+
+
+def _loader(name: str, generate: Generator) -> Loader:
+    def load(
+        samples: int = 400, noise: float = 0.1, train_ratio: float = 0.5, seed: int = 0
+    ) -> Dataset:
+        samples = check_int("samples", samples, 10, 1_000_000)
+        noise = check_float("noise", noise, 0.0, 0.5)
+        seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
+        points, codes = generate(samples, noise, seed)
+        x_train, x_test, codes_train, codes_test = split(
+            points, codes, train_ratio=train_ratio, seed=seed, stratify=codes
+        )
+        return classes_dataset(
+            name,
+            x_train,
+            codes_train,
+            x_test,
+            codes_test,
+            labels=LABELS,
+            describe=class_describer(LABELS, "class", _point),
+            summary=f"{name}, noise {noise:g}",
+            options={"samples": samples, "noise": noise, "train_ratio": train_ratio, "seed": seed},
+        )
+
+    load.__name__ = load.__qualname__ = name
+    load.__doc__ = f"2-D {name}: {generate.__doc__}"
+    return load
+
+
+for _name, _generate in GENERATORS.items():
+    register(_name)(_loader(_name, _generate))

@@ -1,0 +1,88 @@
+"""Save and load networks as ``.npz`` files, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from contextlib import suppress
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from backprop_tui.engine.network import Network
+from backprop_tui.engine.session import Hyperparameters
+from backprop_tui.errors import BackpropError
+
+FORMAT = "backprop-tui network"
+VERSION = 1
+
+
+def atomic_write(path: str | Path, write: object) -> None:
+    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place,
+    so a crash never leaves a half-written file and an old file survives a failed write."""
+    path = Path(path)
+    if path.is_dir():
+        raise BackpropError(f"cannot write {path}: it is a folder")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+    except OSError as error:
+        raise BackpropError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            write(file)  # type: ignore[operator]
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def save(network: Network, path: str | Path, hyper: Hyperparameters | None = None) -> Path:
+    """Write the architecture, weights and (optionally) hyperparameters to ``path``."""
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "sizes": list(network.sizes),
+        "hidden": network.hidden.name,
+        "output": network.loss.output.name,
+        "loss": network.loss.name,
+        "init": network.init,
+        "dtype": network.dtype.name,
+        "hyperparameters": asdict(hyper) if hyper else None,
+    }
+    arrays = {"meta": np.array(json.dumps(meta)), "params": network.flat}
+    atomic_write(path, lambda file: np.savez(file, **arrays))
+    return Path(path)
+
+
+def load(path: str | Path) -> tuple[Network, Hyperparameters | None]:
+    """Read a file written by :func:`save`; any problem is one clear BackpropError."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(str(archive["meta"]))
+            params = archive["params"]
+    except FileNotFoundError:
+        raise BackpropError(f"{path}: no such file") from None
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):
+        raise BackpropError(f"{path}: not a backprop-tui network file (unreadable)") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise BackpropError(f"{path}: not a backprop-tui network file")
+    if meta.get("version") != VERSION:
+        raise BackpropError(f"{path}: file format version {meta.get('version')} is not supported")
+    try:
+        network = Network(meta["sizes"], meta["hidden"], meta["output"], meta["loss"],
+                          meta["init"], dtype=meta["dtype"])
+        hyper = Hyperparameters(**meta["hyperparameters"]) if meta["hyperparameters"] else None
+    except (KeyError, TypeError) as error:
+        raise BackpropError(f"{path}: incomplete network description ({error})") from None
+    if params.shape != network.flat.shape:
+        raise BackpropError(
+            f"{path}: holds {params.size} parameters, but {network.describe()} needs "
+            f"{network.flat.size}"
+        )
+    network.flat[:] = params
+    return network, hyper

@@ -1,0 +1,251 @@
+"""A fully connected network: parameters, forward pass and backpropagation.
+
+Conventions (as scikit-learn): batches are rows, ``x`` has shape ``(m, n_inputs)``; layer ``l``
+has weights ``W[l]`` of shape ``(fan_in, fan_out)`` and bias ``b[l]`` of shape ``(fan_out,)``.
+
+Forward:   z_l = a_{l−1}·W_l + b_l,   a_l = f(z_l),   a_0 = x
+Backward:  δ_L = ∂C/∂z_L (see :mod:`losses`),   δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l)
+Gradients: ∂C/∂W_l = a_{l−1}ᵀ·δ_l / m + λ₂·W_l + λ₁·sign(W_l),   ∂C/∂b_l = Σ_rows δ_l / m
+(the 1/m is applied once, to δ_L, and carries down through the linear backward pass)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop_tui.engine.activations import get_activation
+from backprop_tui.engine.losses import make_loss
+from backprop_tui.errors import BackpropError
+
+INITIALISATIONS = ("auto", "he", "glorot", "normal", "uniform")
+"""``auto`` picks He for (leaky) ReLU and Glorot otherwise; ``uniform`` is the seed blog's
+U[0, 1) for weights *and* biases; ``normal`` is N(0, 1)."""
+MAX_WIDTH = 100_000
+
+
+def parse_sizes(spec: str | Sequence[int]) -> tuple[int, ...]:
+    """``"8-12-12-4"`` (or ``[8, 12, 12, 4]``) → ``(8, 12, 12, 4)``: inputs, hidden…, outputs."""
+    if isinstance(spec, str):
+        parts = [p.strip() for p in spec.replace(",", "-").replace("x", "-").split("-")]
+        if not all(p.isdigit() for p in parts):
+            raise BackpropError(
+                f"bad architecture {spec!r}: write layer sizes separated by dashes, e.g. 8-12-12-4"
+            )
+        sizes = tuple(int(p) for p in parts)
+    else:
+        sizes = tuple(int(s) for s in spec)
+    if len(sizes) < 2:
+        raise BackpropError(f"architecture {spec!r} needs at least an input and an output size")
+    if not all(1 <= s <= MAX_WIDTH for s in sizes):
+        raise BackpropError(f"architecture {spec!r}: every layer needs 1 to {MAX_WIDTH} neurons")
+    return sizes
+
+
+def format_sizes(sizes: Sequence[int]) -> str:
+    return "-".join(str(s) for s in sizes)
+
+
+@dataclass
+class Trace:
+    """Everything one forward and backward pass computed, layer by layer (index l = 0…L−1).
+
+    ``a[0]`` is the input; ``a[l + 1] = f(z[l])``; ``delta[l]`` is the error term δ_l = ∂C/∂z_l
+    of each sample *divided by the batch size m* (so ``dW[l] = a[l]ᵀ·delta[l]`` directly;
+    multiply by m for the per-sample δ).
+    ``dW``/``db`` are views into one flat gradient vector ``grad`` laid out like
+    :attr:`Network.flat`.
+    """
+
+    z: list[np.ndarray]
+    a: list[np.ndarray]
+    derivative: list[np.ndarray]
+    delta: list[np.ndarray]
+    grad: np.ndarray
+    dW: list[np.ndarray]
+    db: list[np.ndarray]
+    cost: float = float("nan")
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        """Gradients in parameter order: dW0, db0, dW1, db1, …"""
+        return [g for pair in zip(self.dW, self.db, strict=True) for g in pair]
+
+
+class Network:
+    """A multilayer perceptron with one hidden activation and a matched output/loss pair."""
+
+    def __init__(
+        self,
+        sizes: str | Sequence[int],
+        hidden: str = "tanh",
+        output: str = "softmax",
+        loss: str = "cross_entropy",
+        init: str = "auto",
+        seed: int | np.random.Generator = 0,
+        dtype: type | str = np.float64,
+    ) -> None:
+        self.sizes = parse_sizes(sizes)
+        self.hidden = get_activation(hidden)
+        self.loss = make_loss(loss, output)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float64, np.float32):
+            raise BackpropError(f"dtype must be float64 or float32, not {self.dtype}")
+        if init not in INITIALISATIONS:
+            raise BackpropError(f"unknown initialisation {init!r}; choose one of: "
+                                + ", ".join(INITIALISATIONS))
+        self.init = init
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.flat = np.empty(self.n_params, self.dtype)
+        self.weights, self.biases = self.layer_views(self.flat)
+        for w, b in zip(self.weights, self.biases, strict=True):
+            w[:], b[:] = _initial(init, self.hidden.name, *w.shape, rng)
+
+    # -- description ---------------------------------------------------------------------
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (hidden layers + the output layer)."""
+        return len(self.weights)
+
+    @property
+    def n_weights(self) -> int:
+        """Number of weights (biases excluded): ``flat[:n_weights]`` holds every weight."""
+        return sum(i * o for i, o in zip(self.sizes, self.sizes[1:], strict=False))
+
+    @property
+    def n_params(self) -> int:
+        return self.n_weights + sum(self.sizes[1:])
+
+    def layer_views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per-layer (weights, biases) views into a flat vector laid out [W0, W1, …, b0, b1, …]."""
+        weights, biases, start = [], [], 0
+        shapes = list(zip(self.sizes, self.sizes[1:], strict=False))
+        for fan_in, fan_out in shapes:
+            weights.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+            start += fan_in * fan_out
+        for _, fan_out in shapes:
+            biases.append(flat[start : start + fan_out])
+            start += fan_out
+        return weights, biases
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The live parameter arrays in order W0, b0, W1, b1, … (updated in place)."""
+        return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
+
+    def activation_name(self, layer: int) -> str:
+        return self.loss.output.name if layer == self.n_layers - 1 else self.hidden.name
+
+    def describe(self) -> str:
+        return (f"{format_sizes(self.sizes)} {self.hidden.name} → "
+                f"{self.loss.output.name} + {self.loss.name}")
+
+    def copy(self) -> Network:
+        clone = object.__new__(Network)
+        clone.__dict__.update(self.__dict__)
+        clone.flat = self.flat.copy()
+        clone.weights, clone.biases = self.layer_views(clone.flat)
+        return clone
+
+    # -- passes --------------------------------------------------------------------------
+    def new_trace(self, batch: int) -> Trace:
+        """Buffers for a batch of ``batch`` rows; reuse one trace across steps to save work."""
+        def per_layer(widths: Sequence[int]) -> list[np.ndarray]:
+            return [np.empty((batch, n), self.dtype) for n in widths]
+
+        grad = np.empty_like(self.flat)
+        return Trace(per_layer(self.sizes[1:]), per_layer(self.sizes), per_layer(self.sizes[1:]),
+                     per_layer(self.sizes[1:]), grad, *self.layer_views(grad))
+
+    def forward(self, x: np.ndarray, trace: Trace | None = None) -> Trace:
+        """Compute every layer's ``z`` and ``a`` for the batch ``x`` into ``trace``."""
+        trace = trace if trace is not None else self.new_trace(len(x))
+        if x is not trace.a[0]:
+            np.copyto(trace.a[0], x, casting="same_kind")
+        last = self.n_layers - 1
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = np.dot(trace.a[layer], w, out=trace.z[layer])
+            z += b
+            f = self.loss.output if layer == last else self.hidden
+            f.forward(z, trace.a[layer + 1])
+        return trace
+
+    def backward(
+        self, trace: Trace, y: np.ndarray, l2: float = 0.0, l1: float = 0.0
+    ) -> Trace:
+        """Backpropagate from ``trace`` (after :meth:`forward`): fills δ, dW, db and the cost.
+
+        The cost includes the penalties ½·λ₂·ΣW² + λ₁·Σ|W| (weights only, not biases).
+        """
+        last = self.n_layers - 1
+        z_out, a_out = trace.z[last], trace.a[last + 1]
+        cost = self.loss.cost(z_out, a_out, y)
+        self.loss.delta(z_out, a_out, y, trace.delta[last], trace.derivative[last])
+        trace.delta[last] *= 1.0 / len(y)
+        for layer in range(last, -1, -1):
+            delta = trace.delta[layer]
+            np.dot(trace.a[layer].T, delta, out=trace.dW[layer])
+            np.add.reduce(delta, axis=0, out=trace.db[layer])
+            if layer:
+                below = trace.delta[layer - 1]
+                np.dot(delta, self.weights[layer].T, out=below)
+                below *= self.hidden.derivative(
+                    trace.z[layer - 1], trace.a[layer], trace.derivative[layer - 1]
+                )
+        if l2 or l1:
+            weights, grad = self.flat[: self.n_weights], trace.grad[: self.n_weights]
+            cost += self.penalty(l2, l1)
+            grad += l2 * weights
+            if l1:
+                grad += l1 * np.sign(weights)
+        trace.cost = cost
+        return trace
+
+    def gradients(self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0) -> Trace:
+        """Cost and every gradient of the batch, without changing any weight."""
+        return self.backward(self.forward(x), y, l2=l2, l1=l1)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The output layer's activations for ``x`` (a fresh array)."""
+        a = np.asarray(x, dtype=self.dtype)
+        last = self.n_layers - 1
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = a @ w
+            z += b
+            f = self.loss.output if layer == last else self.hidden
+            a = f.forward(z, z)
+        return a
+
+    def cost(self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0) -> float:
+        """The batch cost, penalties included (the quantity the gradients differentiate)."""
+        trace = self.forward(x)
+        last = self.n_layers - 1
+        cost = self.loss.cost(trace.z[last], trace.a[last + 1], np.asarray(y, self.dtype))
+        return cost + self.penalty(l2, l1)
+
+    def penalty(self, l2: float, l1: float) -> float:
+        """½·λ₂·ΣW² + λ₁·Σ|W| over every weight (biases are not penalised)."""
+        if not (l2 or l1):
+            return 0.0
+        weights = self.flat[: self.n_weights]
+        return 0.5 * l2 * float(np.vdot(weights, weights)) + l1 * float(np.abs(weights).sum())
+
+
+def _initial(
+    init: str, hidden: str, fan_in: int, fan_out: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Initial (W, b) for one layer."""
+    if init == "uniform":
+        return rng.random((fan_in, fan_out)), rng.random(fan_out)
+    if init == "normal":
+        return rng.standard_normal((fan_in, fan_out)), rng.standard_normal(fan_out)
+    if init == "auto":
+        init = "he" if hidden in ("relu", "leaky_relu") else "glorot"
+    if init == "he":
+        w = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))
+    else:
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        w = rng.uniform(-limit, limit, (fan_in, fan_out))
+    return w, np.zeros(fan_out)
