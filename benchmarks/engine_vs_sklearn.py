@@ -159,8 +159,11 @@ def print_environment() -> None:
     print("pytorch: " + (f"{torch.__version__}" if torch else "not installed, skipped"))
 
 
-def bench(threads: int, reps: int, data: dict[type, tuple]) -> dict[tuple, list[float]]:
-    """samples/s of every (dtype, batch, implementation) under ``threads`` BLAS threads."""
+def bench(
+    threads: int, reps: int, budget: float, data: dict[type, tuple]
+) -> dict[tuple, list[float]]:
+    """samples/s of every (dtype, batch, implementation) under ``threads`` BLAS threads;
+    a setting stops after 2 repetitions once its timed epochs took ``budget`` seconds."""
     impls = {"engine": engine_trainer, "bare": bare_trainer, "sklearn": sklearn_trainer}
     if torch:
         torch.set_num_threads(threads)
@@ -181,24 +184,29 @@ def bench(threads: int, reps: int, data: dict[type, tuple]) -> dict[tuple, list[
                     epochs[name] = make(x, labels if name in ("sklearn", "pytorch")
                                         else onehot, batch)
                     epochs[name]()  # untimed first epoch (validation, buffers, warm-up)
-                for _ in range(reps):
+                spent = 0.0
+                for rep in range(reps):
+                    if rep >= 2 and spent > budget:  # e.g. oversubscribed cores: stop early
+                        break
                     for name, epoch in epochs.items():
                         start = time.perf_counter()
                         epoch()
-                        rate = len(x) / (time.perf_counter() - start)
-                        results.setdefault((np.dtype(dtype).name, batch, name), []).append(rate)
+                        seconds = time.perf_counter() - start
+                        spent += seconds
+                        key = (np.dtype(dtype).name, batch, name)
+                        results.setdefault(key, []).append(len(x) / seconds)
         print_table(results, peak)
     return results
 
 
 def print_table(results: dict[tuple, list[float]], peak: dict[type, float]) -> None:
-    header = f"{'dtype':8}{'batch':>6}  {'impl':8}{'best/s':>10}{'median/s':>10}"
-    print(header + f"{'% peak':>8}{'engine ×':>10}")
+    print(f"{'dtype':8}{'batch':>6}  {'impl':8}{'best/s':>10}{'median/s':>10}{'runs':>5}"
+          f"{'% peak':>8}{'engine ×':>10}   (engine ×: engine best ÷ this best)")
     for (dtype, batch, name), rates in results.items():
         best, engine = max(rates), max(results[(dtype, batch, "engine")])
         fraction = best * FLOPS_PER_SAMPLE / (peak[np.dtype(dtype).type] * 1e9)
         print(f"{dtype:8}{batch:>6}  {name:8}{best:>10,.0f}{statistics.median(rates):>10,.0f}"
-              f"{fraction:>8.1%}{engine / best:>10.2f}")
+              f"{len(rates):>5}{fraction:>8.1%}{engine / best:>10.2f}")
 
 
 def main() -> None:
@@ -208,19 +216,21 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=None, help="timed epochs per setting")
     args = parser.parse_args()
     reps = args.reps or (1 if args.quick else 5)
-    rows = ROWS
     thread_counts = [int(t) for t in args.threads.split(",")]
     print_environment()
-    print(f"{rows} rows × 784 → 10 classes, network 784-128-10 relu/softmax, SGD lr "
+    print(f"{ROWS} rows × 784 → 10 classes, network 784-128-10 relu/softmax, SGD lr "
           f"{LEARNING_RATE}, {reps} timed epoch(s) per setting after 1 untimed; "
           f"{FLOPS_PER_SAMPLE:,} FLOP/sample")
-    x64, labels = make_data(rows)
+    x64, labels = make_data(ROWS)
     onehot = np.eye(SIZES[-1])[labels]
     data = {np.float64: (x64, onehot, labels),
             np.float32: (x64.astype(np.float32), onehot.astype(np.float32), labels)}
-    all_results = {t: bench(t, reps, data) for t in thread_counts}
+    budget = 4.0 if args.quick else 10.0
+    all_results = {t: bench(t, reps, budget, data) for t in thread_counts}
     first = all_results[thread_counts[0]]
-    print(f"\nratios: engine best samples/s ÷ other's best, {thread_counts[0]} BLAS thread(s)")
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"\nload average now {load}; ratios: engine best samples/s ÷ other's best, "
+          f"{thread_counts[0]} BLAS thread(s)")
     others = [("sklearn", "sklearn"), ("bare", "bare numpy")] + ([("pytorch", "pytorch")]
                                                                  if torch else [])
     for name, label in others:

@@ -169,3 +169,13 @@ def test_bad_names_and_mismatched_shapes(toy):
         Network("5-3", init="zeros")
     with pytest.raises(BackpropError, match="does not fit data set"):
         TrainingSession(toy, Network("4-3"))
+
+
+def test_reset_replays_exactly_like_a_fresh_session(toy):
+    fresh = session(toy, seed=9, batch_size=7)
+    fresh.run(30)
+    again = session(toy, seed=9, batch_size=7)
+    again.run(13)
+    again.reset()
+    again.run(30)
+    np.testing.assert_array_equal(fresh.network.flat, again.network.flat)

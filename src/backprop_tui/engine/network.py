@@ -161,8 +161,10 @@ class Network:
 
     def forward(self, x: np.ndarray, trace: Trace | None = None) -> Trace:
         """Compute every layer's ``z`` and ``a`` for the batch ``x`` into ``trace``."""
-        trace = trace if trace is not None else self.new_trace(len(x))
-        if x is not trace.a[0]:
+        if trace is None:
+            trace = self.new_trace(len(x))
+            trace.a[0] = np.asarray(x, dtype=self.dtype)  # read, never written: no copy needed
+        elif x is not trace.a[0]:
             np.copyto(trace.a[0], x, casting="same_kind")
         last = self.n_layers - 1
         for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):

@@ -99,9 +99,9 @@ class TrainingSession:
         self.cost_history = History(["cost"], history)
         self.epoch_history = History(columns, history)
         self._shuffle_rng = np.random.default_rng([seed, 1])
-        self._eval_rows = np.sort(
-            self._shuffle_rng.permutation(len(self.x_train))[:TRAIN_EVAL_ROWS]
-        )
+        pick = np.random.default_rng([seed, 2]).permutation(len(self.x_train))
+        eval_rows = np.sort(pick[:TRAIN_EVAL_ROWS])
+        self._train_eval = self.x_train[eval_rows], self.y_train[eval_rows]
         self.set_network(network)
 
     # -- state changes ---------------------------------------------------------------------
@@ -156,8 +156,8 @@ class TrainingSession:
         hyper = self.hyper
         rows = self._order[self._cursor : self._cursor + hyper.batch_size]
         trace, y = self._buffers(len(rows))
-        self.x_train.take(rows, axis=0, out=trace.a[0])
-        self.y_train.take(rows, axis=0, out=y)
+        self.x_train.take(rows, axis=0, out=trace.a[0], mode="clip")  # rows are always valid;
+        self.y_train.take(rows, axis=0, out=y, mode="clip")  # "clip" skips a temporary copy
         network = self.network
         network.forward(trace.a[0], trace)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
@@ -231,10 +231,7 @@ class TrainingSession:
     def evaluate(self, split: str = "test") -> dict[str, float]:
         """Cost (without penalties) and the task's metrics on ``test`` or (a fixed subset of)
         ``train``."""
-        if split == "test":
-            x, y = self.x_test, self.y_test
-        else:
-            x, y = self.x_train[self._eval_rows], self.y_train[self._eval_rows]
+        x, y = (self.x_test, self.y_test) if split == "test" else self._train_eval
         if not len(x):
             return {"cost": math.nan} | dict.fromkeys(self.metric_names, math.nan)
         trace = self.network.forward(x)

@@ -1,0 +1,60 @@
+"""Colour and number helpers shared by the network widgets.
+
+The diverging scale follows TensorFlow Playground: negative → orange, zero → near-white,
+positive → blue.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+NEGATIVE = "#f59322"
+POSITIVE = "#0877bd"
+NEUTRAL = "#e8eaeb"
+NOT_A_NUMBER = "#c026d3"
+"""Magenta, outside the scale, so a NaN never passes for a plausible value."""
+LEVELS = 64
+"""Steps between neutral and either end: finer than the eye can tell, few enough to cache."""
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+@lru_cache(maxsize=2048)
+def _blend(level: int, neutral: str) -> str:
+    end, start = _rgb(POSITIVE if level >= 0 else NEGATIVE), _rgb(neutral)
+    t = abs(level) / LEVELS
+    r, g, b = (round(s + (e - s) * t) for s, e in zip(start, end, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def diverging_colour(value: float, scale: float, neutral: str = NEUTRAL) -> str:
+    """``#rrggbb`` for ``value`` on an orange–``neutral``–blue scale saturating at ±``scale``."""
+    if math.isnan(value):
+        return NOT_A_NUMBER
+    if scale > 0 and math.isfinite(scale):
+        t = max(-1.0, min(1.0, value / scale))
+    else:
+        t = 0.0 if value == 0 else math.copysign(1.0, value)
+    return _blend(round(t * LEVELS), neutral)
+
+
+def sign_colour(value: float) -> str:
+    """Blue for positive, orange for negative, neutral for zero, magenta for NaN."""
+    if math.isnan(value):
+        return NOT_A_NUMBER
+    return POSITIVE if value > 0 else NEGATIVE if value < 0 else NEUTRAL
+
+
+def compact(value: float) -> str:
+    """Three significant digits, ``inf``/``-inf``/``nan`` spelled out (e.g. ``-0.0123``)."""
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value == 0:
+        return "0"
+    return f"{value:.3g}".replace("e+0", "e+").replace("e-0", "e-")

@@ -1,0 +1,179 @@
+"""The cost curve: training cost per step, test cost and the headline test metric per epoch."""
+
+from __future__ import annotations
+
+import math
+from time import monotonic
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
+
+from backprop_tui.live.snapshot import Snapshot, downsample
+
+REDRAW_INTERVAL = 0.2
+"""Seconds between plot redraws (plotext is the costliest thing on screen)."""
+LOG_FLOOR = 1e-12
+VALUE_CAP = 1e15
+"""Finite values beyond this overflow plotext's scaling, so they are clipped."""
+TRAIN, TEST, METRIC = "train cost", "test cost", "metric"
+COLOURS = {TRAIN: (80, 160, 230), TEST: (245, 140, 50), METRIC: (90, 200, 100)}
+METRIC_NAMES = {
+    "accuracy": "accuracy", "bit_accuracy": "bit accuracy", "word_accuracy": "word accuracy",
+    "r2": "R²", "mae": "MAE",
+}
+
+Series = tuple[list[float], list[float]]
+
+
+def headline_metric(names: tuple[str, ...]) -> str | None:
+    """The metric worth a line on the plot: word accuracy for bits, else the first."""
+    if "word_accuracy" in names:
+        return "word_accuracy"
+    return names[0] if names else None
+
+
+def compact(value: float) -> str:
+    """A short tick label: 950, 1.5k, 2M."""
+    for scale, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def step_ticks(low: float, high: float, count: int) -> list[float]:
+    """About ``count`` round tick positions within [low, high]."""
+    if not high > low:
+        return [low]
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    return [float(t) for t in np.arange(first, high + step * 1e-9, step)]
+
+
+class CostPlot(Widget):
+    """A one-line coloured legend over a plotext plot of cost (left axis) and metric (right)."""
+
+    DEFAULT_CSS = """
+    CostPlot { height: 1fr; }
+    CostPlot > #cost-legend { height: 1; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    CostPlot > PlotextPlot { height: 1fr; }
+    """
+
+    log_scale: reactive[bool] = reactive(False)
+    """Plot log10 of the cost (on a linear axis) instead of the cost."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._latest: Snapshot | None = None
+        self._drawn_at = -math.inf
+        self._timer: Timer | None = None
+        self.last_series: dict[str, Series] = {}
+        """What the last redraw plotted, by legend name (``train cost``, ``test cost``,
+        ``metric``): after downsampling, clipping and the log transform."""
+        self.y_label = "cost"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cost-legend", markup=False)
+        yield PlotextPlot()
+
+    @property
+    def plot(self) -> PlotextPlot:
+        """The plotext widget inside."""
+        return self.query_one(PlotextPlot)
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Take a new snapshot; the plot redraws at most every REDRAW_INTERVAL seconds."""
+        self._latest = snapshot
+        if not (self.is_mounted and self.is_attached):
+            return
+        wait = self._drawn_at + REDRAW_INTERVAL - monotonic()
+        if wait <= 0:
+            self.redraw_now()
+        elif self._timer is None:
+            self._timer = self.set_timer(wait, self._redraw_pending)
+
+    def toggle_log(self) -> None:
+        """Switch between the cost and log10 of the cost."""
+        self.log_scale = not self.log_scale
+
+    def watch_log_scale(self) -> None:
+        self.redraw_now()
+
+    def on_resize(self) -> None:
+        self.redraw_now()
+
+    def _redraw_pending(self) -> None:
+        self._timer = None
+        self.redraw_now()
+
+    def redraw_now(self) -> None:
+        """Plot the latest snapshot immediately (no throttling)."""
+        if self._latest is None or not (self.is_mounted and self.is_attached):
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._drawn_at = monotonic()
+        snapshot, plot = self._latest, self.plot
+        points = 2 * max(self.size.width, 10)
+        metric = headline_metric(snapshot.metric_names)
+        self.last_series = {TRAIN: self._cost_series(snapshot.cost_steps, snapshot.cost, points)}
+        test_cost = snapshot.epoch_series.get("test_cost")
+        if test_cost is not None:
+            self.last_series[TEST] = self._cost_series(snapshot.epoch_steps, test_cost, points)
+        values = snapshot.epoch_series.get(f"test_{metric}")
+        if values is not None:
+            steps, values = downsample(snapshot.epoch_steps, values, points)
+            low = -1.0 if metric == "r2" else -VALUE_CAP
+            self.last_series[METRIC] = (steps.tolist(), np.clip(values, low, VALUE_CAP).tolist())
+        self.y_label = "log10 cost" if self.log_scale else "cost"
+        self.query_one("#cost-legend", Static).update(self._legend(metric))
+        plt = plot.plt
+        plt.clear_figure()
+        self._draw(plt, metric)
+        plot.refresh()
+
+    def _cost_series(self, steps: np.ndarray, cost: np.ndarray, points: int) -> Series:
+        steps, cost = downsample(steps, cost, points)
+        if self.log_scale:
+            cost = np.log10(np.clip(cost, LOG_FLOOR, None))
+        return steps.tolist(), np.clip(cost, -VALUE_CAP, VALUE_CAP).tolist()
+
+    def _legend(self, metric: str | None) -> Text:
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        names = {TRAIN: TRAIN, TEST: TEST}
+        if metric:
+            names[METRIC] = f"test {METRIC_NAMES.get(metric, metric)} (right)"
+        for key, label in names.items():
+            legend.append("━ ", style="rgb({},{},{})".format(*COLOURS[key]))
+            legend.append(f"{label}  ")
+        return legend
+
+    def _draw(self, plt: Plot, metric: str | None) -> None:
+        plotted = {k: v for k, v in self.last_series.items() if v[0]}
+        if not plotted:
+            plt.xlabel("step (no data yet)")
+            return
+        for key, (xs, ys) in plotted.items():
+            side = "right" if key == METRIC else "left"
+            plt.plot(xs, ys, marker="braille", color=COLOURS[key], yside=side)
+        xs = [x for x, _ in plotted.values()]
+        low, high = min(min(x) for x in xs), max(max(x) for x in xs)
+        if high > low:
+            ticks = step_ticks(low, high, max(2, self.size.width // 12))
+            plt.xlim(low, high)
+            plt.xticks(ticks, [compact(t) for t in ticks])
+        if METRIC in plotted and metric and metric.endswith("accuracy"):
+            plt.ylim(0, 1, yside="right")
+            plt.yticks([0, 0.5, 1], ["0%", "50%", "100%"], yside="right")
+        plt.xlabel("step")
+        plt.ylabel(self.y_label)

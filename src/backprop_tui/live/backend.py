@@ -1,0 +1,124 @@
+"""Backends run a trainer beside the UI behind one small interface.
+
+``ProcessBackend`` (real use) runs it in a spawned child process, so training does not share
+the GIL with the UI; ``ThreadBackend`` (tests) runs the same loop in a thread. Both talk over
+a command pipe and a snapshot pipe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from multiprocessing.connection import Connection
+
+from backprop_tui.live.commands import Command
+from backprop_tui.live.config import RunConfig
+from backprop_tui.live.snapshot import Snapshot
+from backprop_tui.live.trainer import Failure, serve
+
+Message = Snapshot | Failure
+
+
+class Backend:
+    """Start a trainer for ``config``; ``send`` commands, ``receive`` snapshots, ``close``."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self._commands, self._child_commands = multiprocessing.Pipe(duplex=False)[::-1]
+        self._child_snapshots, self._snapshots = multiprocessing.Pipe(duplex=False)[::-1]
+        self._send_lock = threading.Lock()
+        self.closed = False
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def send(self, command: Command) -> None:
+        """Queue a command for the trainer (ignored once closed)."""
+        if self.closed:
+            return
+        with self._send_lock:
+            try:
+                self._commands.send(command)
+            except (BrokenPipeError, OSError):
+                self.closed = True
+
+    def receive(self, timeout: float | None = None) -> Message | None:
+        """The next message from the trainer, or None on timeout or when it has gone."""
+        try:
+            if self._snapshots.poll(timeout):
+                return self._snapshots.recv()
+        except (EOFError, OSError):
+            self.closed = True
+        return None
+
+    def alive(self) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Ask the trainer to quit and wait for it; never leaves it running."""
+        self.send(Command("quit"))
+        self.closed = True
+        self._stop()
+        for connection in (self._commands, self._snapshots):
+            connection.close()
+
+    def _stop(self) -> None:
+        raise NotImplementedError
+
+
+class ProcessBackend(Backend):
+    """The trainer in a child process (spawned, one BLAS thread)."""
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.process = context.Process(
+            target=_child_main, args=(self.config, self._child_commands, self._child_snapshots),
+            name="backprop-tui trainer", daemon=True,
+        )
+        self.process.start()
+        self._child_commands.close()
+        self._child_snapshots.close()
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def _stop(self) -> None:
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+class ThreadBackend(Backend):
+    """The trainer in a thread of this process: deterministic tests, no spawn cost."""
+
+    def start(self) -> None:
+        self.thread = threading.Thread(
+            target=serve, args=(self.config, self._child_commands, self._child_snapshots),
+            name="backprop-tui trainer", daemon=True,
+        )
+        self.thread.start()
+
+    def alive(self) -> bool:
+        return self.thread.is_alive()
+
+    def _stop(self) -> None:
+        self.thread.join(timeout=5)
+        for connection in (self._child_commands, self._child_snapshots):
+            connection.close()
+
+
+def _child_main(config: RunConfig, commands: Connection, snapshots: Connection) -> None:
+    """Entry point of the trainer process: one BLAS thread, quiet on Ctrl+C."""
+    import signal
+
+    from threadpoolctl import threadpool_limits
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the UI decides when we stop
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    with threadpool_limits(1):
+        serve(config, commands, snapshots)

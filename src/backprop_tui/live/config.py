@@ -1,0 +1,130 @@
+"""What a run starts from: a data set, an architecture and hyperparameters, plus presets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from backprop_tui.engine import Hyperparameters, Network, TrainingSession, format_sizes
+from backprop_tui.errors import BackpropError
+
+SPEEDS: tuple[float | None, ...] = (1, 3, 10, 30, 100, 300, 1000, 3000, None)
+"""Training speeds in steps per second; None is flat out."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything needed to build a training session from scratch, reproducibly."""
+
+    dataset: str = "adder"
+    data_options: dict[str, object] = field(default_factory=dict)
+    hidden_sizes: tuple[int, ...] = (32, 32)
+    hidden: str = "tanh"
+    output: str | None = None
+    """Output activation; None takes the data set's recommendation (so does ``loss``)."""
+    loss: str | None = None
+    init: str = "auto"
+    dtype: str = "float64"
+    hyper: Hyperparameters = field(default_factory=Hyperparameters)
+    seed: int = 0
+    speed: float | None = 300
+    paused: bool = False
+    preset: str = ""
+    io_sizes: tuple[int, int] | None = None
+    """Input and output sizes the person asked for with a full architecture (checked)."""
+
+    def with_arch(self, sizes: tuple[int, ...]) -> RunConfig:
+        """Take a full architecture (inputs, hidden…, outputs), checked when built."""
+        return replace(self, hidden_sizes=sizes[1:-1], io_sizes=(sizes[0], sizes[-1]))
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    config: RunConfig
+
+
+def _preset(name: str, title: str, dataset: str, hidden_sizes: tuple[int, ...], hidden: str,
+            hyper: Hyperparameters, **settings: object) -> Preset:
+    config = RunConfig(dataset=dataset, hidden_sizes=hidden_sizes, hidden=hidden, hyper=hyper,
+                       preset=name, **settings)  # type: ignore[arg-type]
+    return Preset(name, title, config)
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (
+    _preset("adder", "4-bit adder, modern: tanh, Adam, L2 — 100 % on unseen sums",
+            "adder", (32, 32), "tanh",
+            Hyperparameters(learning_rate=0.01, batch_size=16, optimizer="adam", l2=1e-3)),
+    _preset("adder-post", "4-bit adder as in the post: 8-12-12-4 sigmoid, U[0,1), MSE, SGD 0.1",
+            "adder", (12, 12), "sigmoid", Hyperparameters(learning_rate=0.1, batch_size=1),
+            init="uniform", output="sigmoid", loss="mse", speed=3000),
+    _preset("regression-post", "Random regression as in the post: 10-60-140-50-10-1 sigmoid",
+            "regression", (60, 140, 50, 10), "sigmoid",
+            Hyperparameters(learning_rate=0.1, batch_size=32)),
+    _preset("regression", "Random regression, modern: 10-64-64-1 ReLU, Adam",
+            "regression", (64, 64), "relu",
+            Hyperparameters(learning_rate=0.003, batch_size=32, optimizer="adam")),
+    _preset("mnist-post", "MNIST as in the post: 784-16-10 ReLU → sigmoid, MSE, SGD 0.1, batch 64",
+            "mnist", (16,), "relu", Hyperparameters(learning_rate=0.1, batch_size=64),
+            output="sigmoid", loss="mse", speed=None),
+    _preset("mnist", "MNIST, modern: 784-128-10 ReLU → softmax, Adam", "mnist", (128,), "relu",
+            Hyperparameters(learning_rate=0.001, batch_size=64, optimizer="adam"), speed=None),
+    _preset("digits", "8×8 digits: 64-128-10 ReLU → softmax, Adam, L2", "digits", (128,), "relu",
+            Hyperparameters(learning_rate=0.002, batch_size=32, optimizer="adam", l2=1e-4)),
+    _preset("celsius", "Fahrenheit → Celsius: 1-8-1 tanh, Adam", "celsius", (8,), "tanh",
+            Hyperparameters(learning_rate=0.01, batch_size=16, optimizer="adam")),
+    *(
+        _preset(name, f"2-D {name} (as in TensorFlow Playground): tanh, SGD 0.03, batch 10",
+                name, (8, 8) if name != "spiral" else (16, 16, 8), "tanh",
+                Hyperparameters(learning_rate=0.03, batch_size=10, momentum=0.9,
+                                optimizer="momentum"))
+        for name in ("circle", "xor", "gauss", "spiral", "moons")
+    ),
+)}
+DEFAULT_PRESET = "adder"
+
+
+def preset_for_dataset(dataset: str) -> RunConfig:
+    """The starting configuration for a data set picked without a preset."""
+    name = dataset.split(":")[0]
+    if name in PRESETS:
+        return replace(PRESETS[name].config, dataset=dataset, preset="")
+    return RunConfig(dataset=dataset, hidden_sizes=(32, 32), hidden="relu",
+                     hyper=Hyperparameters(learning_rate=0.003, optimizer="adam"))
+
+
+def mnist_available(options: dict[str, object]) -> bool:
+    """True if MNIST loads without a download: a path was given, or OpenML's copy is cached
+    (scikit-learn keeps its downloads as ``.gz`` files under the cache folder)."""
+    from backprop_tui.data.mnist import default_cache
+
+    if options.get("path"):
+        return True
+    cache = Path(str(options.get("cache") or default_cache()))
+    return cache.is_dir() and any(cache.rglob("*.gz"))
+
+
+def build_session(config: RunConfig) -> tuple[TrainingSession, str]:
+    """Load the data set and build a seeded session; returns it with a note for the person
+    (e.g. that MNIST is not on disk and digits stands in)."""
+    from backprop_tui import data
+
+    note = ""
+    dataset_name, options = config.dataset, dict(config.data_options)
+    if dataset_name == "mnist" and not mnist_available(options):
+        dataset_name, options = "digits", {}
+        note = "MNIST is not on disk (see --data-path): training on the 8×8 digits instead"
+    dataset = data.load(dataset_name, **options)
+    if config.io_sizes and config.io_sizes != (dataset.n_inputs, dataset.n_outputs):
+        want = f"{dataset.n_inputs}-…-{dataset.n_outputs}"
+        raise BackpropError(
+            f"architecture {config.io_sizes[0]}-…-{config.io_sizes[1]} does not fit data set "
+            f"{dataset.name!r}: it needs {want} ({dataset.n_inputs} inputs, "
+            f"{dataset.n_outputs} outputs)"
+        )
+    sizes = (dataset.n_inputs, *config.hidden_sizes, dataset.n_outputs)
+    network = Network(sizes, hidden=config.hidden, output=config.output or dataset.output,
+                      loss=config.loss or dataset.loss, init=config.init, seed=config.seed,
+                      dtype=config.dtype)
+    return TrainingSession(dataset, network, config.hyper, seed=config.seed), note

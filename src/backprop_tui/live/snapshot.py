@@ -1,0 +1,267 @@
+"""Immutable pictures of a training session, built in the trainer and read by the UI.
+
+Every array is a fresh, read-only copy: a snapshot never shares memory with the session.
+Sizes stay bounded whatever the run's length or the network's width, so building, sending
+and drawing one costs the same after a million steps as after ten.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from backprop_tui.engine import Hyperparameters, TrainingSession, correct
+
+PLOT_POINTS = 400
+"""Longest series sent to the cost plot (≈ 2× a wide plot's columns)."""
+MAX_SHOWN = 12
+"""Most neurons drawn per layer; wider layers are summarised by evenly spaced neurons."""
+PREDICTION_POOL = 500
+"""Test rows the predictions panel chooses from (mistakes first)."""
+PREDICTIONS_SHOWN = 6
+PROBE_ROWS = 256
+"""Training rows used for per-layer activity and gradient statistics."""
+HISTOGRAM_BINS = 16
+
+
+def frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only float64 copy."""
+    copy = np.array(array, dtype=np.float64)
+    copy.flags.writeable = False
+    return copy
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """One weight layer's health."""
+
+    index: int
+    fan_in: int
+    fan_out: int
+    activation: str
+    weight_mean: float
+    weight_std: float
+    weight_min: float
+    weight_max: float
+    bias_mean: float
+    grad_norm: float
+    """‖∂C/∂W‖ on the probe batch (penalties included)."""
+    update_ratio: float
+    """η·‖∂C/∂W‖ / ‖W‖: how big a step is relative to the weights (≈1e-3 is healthy)."""
+    inactive: float
+    """ReLU: fraction of units never active on the probe batch (dead); sigmoid/tanh:
+    fraction of unit outputs within 1 % of saturation; otherwise 0."""
+    histogram: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Topology:
+    """What the network diagram draws: a few neurons per layer, for one sample."""
+
+    sizes: tuple[int, ...]
+    shown: tuple[tuple[int, ...], ...]
+    """Per layer (inputs first), the indices of the neurons drawn."""
+    activations: tuple[np.ndarray, ...]
+    """Per layer, the drawn neurons' activations for the current sample."""
+    weights: tuple[np.ndarray, ...]
+    """Per weight layer, the weights between drawn neurons (shown_in × shown_out)."""
+    selected: tuple[int, int] | None = None
+    """(layer, neuron) whose incoming weights are listed; layer ≥ 1."""
+    incoming: np.ndarray | None = None
+    """All incoming weights of the selected neuron (fan_in values), then its bias last."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One test sample in the data set's own words."""
+
+    row: int
+    text: str
+    correct: bool
+    image: np.ndarray | None = None
+    top: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole UI state the trainer publishes (≤ 15 per second and after each command)."""
+
+    status: str
+    """``running``, ``paused`` or ``diverged``."""
+    message: str
+    dataset: str
+    dataset_summary: str
+    task: str
+    metric_names: tuple[str, ...]
+    sizes: tuple[int, ...]
+    hidden: str
+    output: str
+    loss: str
+    init: str
+    dtype: str
+    preset: str
+    hyper: Hyperparameters
+    speed: float | None
+    step: int
+    epoch: int
+    epoch_progress: float
+    samples_per_second: float
+    cost_steps: np.ndarray
+    cost: np.ndarray
+    epoch_steps: np.ndarray
+    epoch_series: dict[str, np.ndarray]
+    metrics: dict[str, float]
+    layers: tuple[LayerStats, ...]
+    topology: Topology
+    predictions: tuple[Prediction, ...]
+    wrong: int
+    """Mistakes among the pooled test rows."""
+    pool: int
+    seq: int = 0
+    notes: tuple[str, ...] = field(default=())
+    """One-off notices for the person (shown once as toasts)."""
+
+
+def downsample(steps: np.ndarray, values: np.ndarray, points: int = PLOT_POINTS
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``points`` (step, mean value) pairs; non-finite values are dropped first."""
+    keep = np.isfinite(values)
+    steps, values = steps[keep], values[keep]
+    if len(values) <= points:
+        return steps, values
+    edges = np.linspace(0, len(values), points + 1).astype(int)
+    sums = np.add.reduceat(values, edges[:-1])
+    return steps[edges[1:] - 1], sums / np.diff(edges)
+
+
+def smooth(values: np.ndarray, span: int) -> np.ndarray:
+    """A centred moving average over ``span`` points (edges use what exists)."""
+    if span <= 1 or len(values) < 3:
+        return values
+    kernel = np.ones(span)
+    return np.convolve(values, kernel, "same") / np.convolve(np.ones(len(values)), kernel, "same")
+
+
+def _layer_stats(session: TrainingSession, probe_rows: np.ndarray) -> tuple[LayerStats, ...]:
+    net, hyper = session.network, session.hyper
+    with np.errstate(all="ignore"):
+        trace = net.gradients(session.x_train[probe_rows], session.y_train[probe_rows],
+                              l2=hyper.l2, l1=hyper.l1)
+    stats = []
+    for index, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        name = net.activation_name(index)
+        a = trace.a[index + 1]
+        if name in ("relu", "leaky_relu"):
+            inactive = float(np.mean(np.all(trace.z[index] <= 0, axis=0)))
+        elif name in ("sigmoid", "tanh"):
+            low = 0.0 if name == "sigmoid" else -1.0
+            inactive = float(np.mean((a < low + 0.01) | (a > 0.99)))
+        else:
+            inactive = 0.0
+        w_norm = float(np.linalg.norm(w))
+        g_norm = float(np.linalg.norm(trace.dW[index]))
+        finite = np.isfinite(w).all()
+        counts = np.histogram(w, bins=HISTOGRAM_BINS)[0] if finite else np.zeros(HISTOGRAM_BINS)
+        stats.append(LayerStats(
+            index, *w.shape, name, float(w.mean()), float(w.std()), float(w.min()),
+            float(w.max()), float(b.mean()), g_norm,
+            hyper.learning_rate * g_norm / w_norm if w_norm else math.inf, inactive,
+            tuple(int(c) for c in counts),
+        ))
+    return tuple(stats)
+
+
+def shown_neurons(size: int) -> tuple[int, ...]:
+    """Which neurons of a layer are drawn: all, or MAX_SHOWN evenly spaced ones."""
+    if size <= MAX_SHOWN:
+        return tuple(range(size))
+    return tuple(int(i) for i in np.linspace(0, size - 1, MAX_SHOWN).round())
+
+
+def _topology(session: TrainingSession, row: int | None,
+              selected: tuple[int, int] | None) -> Topology:
+    net = session.network
+    shown = tuple(shown_neurons(s) for s in net.sizes)
+    x = session.x_test[[row]] if row is not None else np.zeros((1, net.sizes[0]))
+    trace = net.forward(x)
+    activations = tuple(frozen(a[0, list(idx)]) for a, idx in zip(trace.a, shown, strict=True))
+    weights = tuple(frozen(w[np.ix_(shown[i], shown[i + 1])]) for i, w in enumerate(net.weights))
+    incoming = None
+    if selected is not None:
+        layer, neuron = selected
+        if 1 <= layer < len(net.sizes) and 0 <= neuron < net.sizes[layer]:
+            column = net.weights[layer - 1][:, neuron]
+            incoming = frozen(np.append(column, net.biases[layer - 1][neuron]))
+        else:
+            selected = None
+    return Topology(net.sizes, shown, activations, weights, selected, incoming)
+
+
+def _predictions(session: TrainingSession, pool: np.ndarray, offset: int
+                 ) -> tuple[tuple[Prediction, ...], int]:
+    dataset = session.dataset
+    if not len(pool):
+        return (), 0
+    x, y = session.x_test[pool], session.y_test[pool]
+    with np.errstate(all="ignore"):
+        output = session.network.predict(x)
+    right = correct(dataset.task, y, output)
+    order = np.argsort(right, kind="stable")  # mistakes first, then in pool order
+    chosen = np.roll(order, -offset)[:PREDICTIONS_SHOWN]
+    shown = []
+    for k in chosen:
+        top: tuple[tuple[str, float], ...] = ()
+        if dataset.task == "classes" and dataset.labels:
+            best = np.argsort(output[k])[::-1][:3]
+            top = tuple((dataset.labels[j], float(output[k, j])) for j in best)
+        image = None
+        if dataset.image_shape:
+            image = frozen(session.dataset.x_test[pool[k]].reshape(dataset.image_shape))
+        text = dataset.describe(dataset.x_test[pool[k]], dataset.y_test[pool[k]], output[k])
+        shown.append(Prediction(int(pool[k]), text, bool(right[k]), image, top))
+    return tuple(shown), int((~right).sum())
+
+
+def take_snapshot(
+    session: TrainingSession,
+    status: str,
+    *,
+    message: str = "",
+    preset: str = "",
+    speed: float | None = None,
+    samples_per_second: float = 0.0,
+    offset: int = 0,
+    selected: tuple[int, int] | None = None,
+    seq: int = 0,
+    notes: tuple[str, ...] = (),
+) -> Snapshot:
+    """Copy what the UI shows out of ``session``."""
+    net, dataset = session.network, session.dataset
+    rng = np.random.default_rng(session.seed)
+    probe = np.sort(rng.permutation(len(session.x_train))[:PROBE_ROWS])
+    pool = np.arange(min(PREDICTION_POOL, len(session.x_test)))
+    predictions, wrong = _predictions(session, pool, offset)
+    row = predictions[0].row if predictions else None
+
+    cost_steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
+    cost = smooth(cost, max(1, len(cost) // 100))
+    cost_steps, cost = downsample(cost_steps, cost)
+    history = session.epoch_history
+    rows = np.unique(np.linspace(0, len(history) - 1, PLOT_POINTS).round().astype(int))
+    rows = rows[rows >= 0] if len(history) else rows[:0]
+    epoch_steps = history.steps()[rows]
+    series = {name: frozen(history.column(name)[rows]) for name in history.columns}
+    metrics = {k: v for k, v in history.last().items() if k != "step"}
+    return Snapshot(
+        status=status, message=message, dataset=dataset.name, dataset_summary=dataset.summary,
+        task=dataset.task, metric_names=tuple(session.metric_names), sizes=net.sizes,
+        hidden=net.hidden.name, output=net.loss.output.name, loss=net.loss.name, init=net.init,
+        dtype=net.dtype.name, preset=preset, hyper=session.hyper, speed=speed,
+        step=session.step_count, epoch=session.epoch, epoch_progress=session.epoch_progress,
+        samples_per_second=samples_per_second, cost_steps=frozen(cost_steps), cost=frozen(cost),
+        epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
+        layers=_layer_stats(session, probe), topology=_topology(session, row, selected),
+        predictions=predictions, wrong=wrong, pool=len(pool), seq=seq, notes=notes,
+    )

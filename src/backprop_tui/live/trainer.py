@@ -1,0 +1,245 @@
+"""The trainer: owns a training session, obeys commands, publishes snapshots.
+
+It runs beside the UI (in a child process, or a thread in tests) and talks to it only
+through two connections: commands in, snapshots (or failures) out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+
+from backprop_tui.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, Diverged, format_sizes, rebuild
+from backprop_tui.errors import BackpropError
+from backprop_tui.live.commands import LADDERS, Command, along
+from backprop_tui.live.config import RunConfig, build_session
+from backprop_tui.live.snapshot import Snapshot, take_snapshot
+
+SNAPSHOT_INTERVAL = 1 / 15
+"""Seconds between snapshots while training."""
+COMMAND_INTERVAL = 1 / 50
+"""Longest stretch of training between two looks at the command queue."""
+IDLE_POLL = 0.5
+MAX_HIDDEN_LAYERS = 8
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A command (or the start) could not be carried out; ``message`` is one line."""
+
+    message: str
+    fatal: bool = False
+
+
+class Trainer:
+    """Applies commands to a session and trains it at the chosen speed."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.session, note = build_session(config)
+        self.running = not config.paused
+        self.speed = config.speed
+        self.epoch_target: int | None = None
+        self.offset = 0
+        self.selected: tuple[int, int] | None = None
+        self.message = ""
+        self.notes: list[str] = [note] if note else []
+        self.seq = 0
+        self._paced_from = (time.perf_counter(), self.session.step_count)
+        self._rate = (time.perf_counter(), 0)
+        self.samples_per_second = 0.0
+
+    # -- commands --------------------------------------------------------------------------
+    def apply(self, command: Command) -> None:
+        """Carry out one command; bad values raise BackpropError (the session is unchanged)."""
+        handler = getattr(self, f"_do_{command.action}", None)
+        if handler is None:
+            raise BackpropError(f"unknown command {command.action!r}")
+        handler(command.value)
+
+    def _do_run(self, value: object) -> None:
+        self.running = (not self.running) if value is None else bool(value)
+        self.epoch_target = None
+        if self.running:
+            self.message = ""
+        self._restart_pacing()
+
+    def _do_step(self, value: object) -> None:
+        self.running = False
+        self.epoch_target = None
+        for _ in range(int(value or 1)):  # type: ignore[call-overload]
+            self._train_one()
+
+    def _do_epoch(self, value: object) -> None:
+        self.running = True
+        self.epoch_target = self.session.epoch + 1
+        self._restart_pacing()
+
+    def _do_reset(self, value: object) -> None:
+        self.session.reset()
+        self.message = "reset: fresh weights from the same seed"
+        self._restart_pacing()
+
+    def _do_nudge(self, value: object) -> None:
+        name, direction = value  # type: ignore[misc]
+        if name == "speed":
+            self.speed = along(LADDERS["speed"], self.speed, direction)
+            self._restart_pacing()
+            return
+        largest = len(self.session.x_train) if name == "batch_size" else None
+        new = along(LADDERS[name], getattr(self.session.hyper, name), direction, largest)
+        self._do_set({name: new})
+
+    def _do_set(self, value: object) -> None:
+        self.session.set_hyperparameters(**value)  # type: ignore[arg-type]
+        self.message = ""
+
+    def _do_cycle(self, value: object) -> None:
+        if value == "optimizer":
+            names = list(OPTIMIZERS)
+            current = names.index(self.session.hyper.optimizer)
+            self._do_set({"optimizer": names[(current + 1) % len(names)]})
+        else:
+            names = list(HIDDEN_ACTIVATIONS)
+            current = names.index(self.session.network.hidden.name)
+            self._reshape(hidden=names[(current + 1) % len(names)])
+
+    def _do_add_layer(self, value: object) -> None:
+        sizes = self.session.network.sizes
+        if len(sizes) - 2 >= MAX_HIDDEN_LAYERS:
+            raise BackpropError(f"at most {MAX_HIDDEN_LAYERS} hidden layers")
+        width = sizes[-2] if len(sizes) > 2 else 8
+        self._reshape(sizes=(*sizes[:-1], width, sizes[-1]))
+
+    def _do_remove_layer(self, value: object) -> None:
+        sizes = self.session.network.sizes
+        if len(sizes) <= 2:
+            raise BackpropError("there is no hidden layer left to remove")
+        self._reshape(sizes=(*sizes[:-2], sizes[-1]))
+
+    def _do_resize(self, value: object) -> None:
+        layer, direction = value  # type: ignore[misc]
+        sizes = list(self.session.network.sizes)
+        if not 0 < layer < len(sizes) - 1:
+            raise BackpropError("select a hidden layer to change its width")
+        width = sizes[layer]
+        sizes[layer] = max(1, min(1024, width + direction * max(1, width // 8)))
+        self._reshape(sizes=tuple(sizes))
+
+    def _do_select(self, value: object) -> None:
+        self.selected = value  # type: ignore[assignment]
+
+    def _do_samples(self, value: object) -> None:
+        self.offset += int(value)  # type: ignore[call-overload]
+
+    def _do_config(self, value: object) -> None:
+        config: RunConfig = value  # type: ignore[assignment]
+        self.session, note = build_session(config)
+        self.config = config
+        self.notes.append(note or f"now training {self.session.dataset.summary}")
+        self.running, self.epoch_target, self.offset, self.selected = True, None, 0, None
+        self.speed = config.speed
+        self.message = ""
+        self._restart_pacing()
+
+    def _reshape(self, **changes: object) -> None:
+        network = rebuild(self.session.network, seed=self.session.seed, **changes)
+        self.session.set_network(network)
+        self.selected = None
+        self.message = f"new network {format_sizes(network.sizes)} {network.hidden.name}: " \
+            "weights re-initialised"
+        self._restart_pacing()
+
+    # -- training --------------------------------------------------------------------------
+    def _restart_pacing(self) -> None:
+        self._paced_from = (time.perf_counter(), self.session.step_count)
+
+    def _train_one(self) -> bool:
+        try:
+            self.session.step()
+        except Diverged as diverged:
+            self.running, self.epoch_target = False, None
+            self.message = f"{diverged} — lower the learning rate (-) or reset (r)"
+            return False
+        if self.epoch_target is not None and self.session.epoch >= self.epoch_target:
+            self.running, self.epoch_target = False, None
+            return False
+        return True
+
+    def work(self, seconds: float) -> float:
+        """Train for up to ``seconds`` at the chosen speed; returns how long until the next
+        step is due (0 when flat out or still running)."""
+        if not self.running:
+            return IDLE_POLL
+        deadline = time.perf_counter() + seconds
+        speed = None if self.epoch_target is not None else self.speed
+        while time.perf_counter() < deadline:
+            if speed is not None:
+                started, steps = self._paced_from
+                due = started + (self.session.step_count - steps) / speed
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    return min(wait, seconds)
+            if not self._train_one():
+                return 0.0
+        return 0.0
+
+    def state(self) -> tuple[int, bool, str | None]:
+        """What a new snapshot would differ in: steps taken, running, divergence."""
+        return self.session.step_count, self.running, self.session.diverged
+
+    def snapshot(self) -> Snapshot:
+        """A fresh snapshot (also measures samples per second since the last one)."""
+        now = time.perf_counter()
+        since, seen = self._rate
+        if now - since > 0.25:
+            self.samples_per_second = (self.session.samples_seen - seen) / (now - since)
+            if self.session.samples_seen < seen:
+                self.samples_per_second = 0.0
+            self._rate = (now, self.session.samples_seen)
+        self.seq += 1
+        status = "diverged" if self.session.diverged else ("running" if self.running else "paused")
+        notes, self.notes = tuple(self.notes), []
+        return take_snapshot(
+            self.session, status, message=self.message, preset=self.config.preset,
+            speed=self.speed, samples_per_second=self.samples_per_second if self.running else 0.0,
+            offset=self.offset, selected=self.selected, seq=self.seq, notes=notes,
+        )
+
+
+def serve(config: RunConfig, commands: Connection, snapshots: Connection) -> None:
+    """The trainer's loop: read commands, train, publish snapshots, until ``quit`` or the
+    other end goes away."""
+    try:
+        trainer = Trainer(config)
+    except BackpropError as error:
+        snapshots.send(Failure(str(error), fatal=True))
+        return
+    try:
+        snapshots.send(trainer.snapshot())
+        sent_at, sent_state = time.perf_counter(), trainer.state()
+        wait = 0.0
+        while True:
+            changed = False
+            while commands.poll(wait):
+                command = commands.recv()
+                if command.action == "quit":
+                    return
+                try:
+                    trainer.apply(command)
+                except BackpropError as error:
+                    snapshots.send(Failure(str(error)))
+                changed, wait = True, 0.0
+            until_snapshot = sent_at + SNAPSHOT_INTERVAL - time.perf_counter()
+            wait = trainer.work(min(COMMAND_INTERVAL, until_snapshot) if until_snapshot > 0.001
+                                else COMMAND_INTERVAL)
+            now = time.perf_counter()
+            due = now - sent_at >= SNAPSHOT_INTERVAL
+            if changed or (due and trainer.state() != sent_state):
+                snapshots.send(trainer.snapshot())
+                sent_at, sent_state = now, trainer.state()
+            if trainer.running:
+                wait = min(wait, max(0.0, sent_at + SNAPSHOT_INTERVAL - time.perf_counter()))
+    except (EOFError, BrokenPipeError, OSError):
+        return  # the UI went away
