@@ -1,0 +1,207 @@
+"""The Textual app: keys become trainer commands, snapshots become panels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from backprop_tui.app.screens.help import HelpScreen
+from backprop_tui.app.screens.main import MainScreen
+from backprop_tui.app.screens.picker import PickerScreen
+from backprop_tui.app.widgets.cost_plot import CostPlot
+from backprop_tui.app.widgets.topology import TopologyView
+from backprop_tui.live.backend import Backend, Message as TrainerMessage
+from backprop_tui.live.commands import Command
+from backprop_tui.live.config import RunConfig
+from backprop_tui.live.snapshot import Snapshot
+from backprop_tui.live.trainer import Failure
+
+
+def _b(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, tooltip=tooltip, id=action.split("(")[0])
+
+
+BINDINGS = [
+    _b("space", "run", "Run/pause", "Train continuously, or pause", show=True),
+    _b("n", "step", "Step", "Train one mini-batch, then pause", show=True),
+    _b("e", "epoch", "Epoch", "Train one whole epoch, then pause", show=True),
+    _b("r", "reset", "Reset", "Fresh weights from the same seed; history restarts", show=True),
+    _b("plus,equals_sign", "nudge('learning_rate', 1)", "η+", "Raise the learning rate", True),
+    _b("minus,underscore", "nudge('learning_rate', -1)", "η−", "Lower the learning rate", True),
+    _b("b", "nudge('batch_size', 1)", "Batch+", "Larger mini-batch (up to the full batch)"),
+    _b("B", "nudge('batch_size', -1)", "Batch−", "Smaller mini-batch (down to 1)"),
+    _b("m", "nudge('momentum', 1)", "Momentum+", "More momentum (momentum and nesterov)"),
+    _b("M", "nudge('momentum', -1)", "Momentum−", "Less momentum"),
+    _b("l", "nudge('l2', 1)", "L2+", "Stronger L2 penalty (weight decay)"),
+    _b("L", "nudge('l2', -1)", "L2−", "Weaker L2 penalty"),
+    _b("k", "nudge('l1', 1)", "L1+", "Stronger L1 penalty"),
+    _b("K", "nudge('l1', -1)", "L1−", "Weaker L1 penalty"),
+    _b("o", "cycle('optimizer')", "Optimizer", "Next optimizer: sgd, momentum, nesterov, "
+       "adam, rmsprop (weights kept)", show=True),
+    _b("a", "cycle('hidden')", "Activation", "Next hidden activation (new weights)"),
+    _b("right_square_bracket", "layers(1)", "Add layer", "Add a hidden layer (new weights)"),
+    _b("left_square_bracket", "layers(-1)", "Remove layer",
+       "Remove the last hidden layer (new weights)"),
+    _b("full_stop,greater_than_sign", "resize(1)", "Neurons+",
+       "More neurons in the selected hidden layer (new weights)"),
+    _b("comma,less_than_sign", "resize(-1)", "Neurons−",
+       "Fewer neurons in the selected hidden layer (new weights)"),
+    _b("f", "nudge('speed', 1)", "Faster", "Train faster (up to flat out; s: slower)",
+       show=True),
+    _b("s", "nudge('speed', -1)", "Slower", "Train slower (down to 1 step per second)"),
+    _b("p", "samples(1)", "Next sample", "Show the next test samples"),
+    _b("P", "samples(-1)", "Previous sample", "Show the previous test samples"),
+    _b("g", "log_scale", "Log cost", "Plot log10 of the cost, or the cost"),
+    _b("d", "pick", "Data/preset", "Choose a data set, preset or architecture", show=True),
+    _b("f1,question_mark", "help", "Help", "Show this help", show=True),
+    _b("q", "quit", "Quit", "Quit (the trainer stops with the app)", show=True),
+]
+
+
+@dataclass
+class SnapshotArrived(Message):
+    """A new snapshot from the trainer; a newer one replaces an unprocessed older one."""
+
+    snapshot: Snapshot
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SnapshotArrived)
+
+
+@dataclass
+class TrainerFailed(Message):
+    """The trainer refused a command (or could not start)."""
+
+    failure: Failure
+
+
+class BackpropApp(App[None]):
+    """Watch a neural network learn, and steer it."""
+
+    TITLE = "backprop-tui"
+    CSS_PATH = "app.tcss"
+    BINDINGS = BINDINGS
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, config: RunConfig, backend: Backend,
+                 first: TrainerMessage | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.backend = backend
+        self.first = first
+        self.snapshot: Snapshot | None = None
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        if self.first is not None:
+            self._dispatch(self.first)
+        self.read_trainer()
+
+    def on_unmount(self) -> None:
+        self.backend.close()
+
+    # -- trainer → UI ------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="trainer", exit_on_error=False)
+    def read_trainer(self) -> None:
+        """Forward every trainer message to the UI thread (post_message never blocks)."""
+        worker = get_current_worker()
+        while not worker.is_cancelled and not self.backend.closed:
+            message = self.backend.receive(timeout=0.2)
+            if message is not None:
+                self._dispatch(message)
+
+    def _dispatch(self, message: TrainerMessage) -> None:
+        if isinstance(message, Failure):
+            self.post_message(TrainerFailed(message))
+        else:
+            self.post_message(SnapshotArrived(message))
+
+    @on(SnapshotArrived)
+    def show_snapshot(self, event: SnapshotArrived) -> None:
+        if not self.is_running:
+            return
+        previous, snapshot = self.snapshot, event.snapshot
+        self.snapshot = snapshot
+        for note in snapshot.notes:
+            self.notify(note)
+        if snapshot.status == "diverged" and (previous is None or previous.status != "diverged"):
+            self.notify(snapshot.message, title="Training diverged", severity="error",
+                        timeout=8)
+        screen = self.screen_stack[0]
+        if isinstance(screen, MainScreen):
+            screen.show(snapshot)
+
+    @on(TrainerFailed)
+    def show_failure(self, event: TrainerFailed) -> None:
+        if self.is_running:
+            self.notify(event.failure.message, severity="error", timeout=6)
+
+    # -- UI → trainer ------------------------------------------------------------------------
+    def send(self, action: str, value: object = None) -> None:
+        self.backend.send(Command(action, value))
+
+    def action_run(self) -> None:
+        self.send("run")
+
+    def action_step(self) -> None:
+        self.send("step", 1)
+
+    def action_epoch(self) -> None:
+        self.send("epoch")
+
+    def action_reset(self) -> None:
+        self.send("reset")
+
+    def action_nudge(self, name: str, direction: int) -> None:
+        self.send("nudge", (name, direction))
+
+    def action_cycle(self, what: str) -> None:
+        self.send("cycle", what)
+
+    def action_layers(self, direction: int) -> None:
+        self.send("add_layer" if direction > 0 else "remove_layer")
+
+    def action_resize(self, direction: int) -> None:
+        layer, _ = self.screen_stack[0].query_one(TopologyView).selected
+        self.send("resize", (layer, direction))
+
+    def action_samples(self, direction: int) -> None:
+        self.send("samples", direction)
+
+    def action_log_scale(self) -> None:
+        self.screen_stack[0].query_one(CostPlot).toggle_log()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(BINDINGS))
+
+    def action_pick(self) -> None:
+        def chosen(config: RunConfig | None) -> None:
+            if config is not None:
+                self.config = config
+                self.send("config", config)
+
+        self.push_screen(PickerScreen(self.config), chosen)
+
+    @on(TopologyView.Selected)
+    def neuron_selected(self, event: TopologyView.Selected) -> None:
+        self.send("select", (event.layer, event.neuron))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        """Every key binding is also a command palette entry."""
+        yield from super().get_system_commands(screen)
+        for binding in BINDINGS:
+            if binding.action in ("quit",):
+                continue
+            yield SystemCommand(binding.description, binding.tooltip,
+                                partial(self.run_action, binding.action))

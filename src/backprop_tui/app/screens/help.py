@@ -1,0 +1,56 @@
+"""F1: every key, what it does, and how to read the panels."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+ABOUT = """\
+# backprop-tui
+
+A network learns by **backpropagation**: each step takes a mini-batch, runs it forward
+(`z = a·W + b`, `a = f(z)`), measures the cost, sends the error back layer by layer
+(`δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l)`) and moves every weight a little against its gradient
+(`W ← W − η·∂C/∂W`).
+
+## The panels
+- **network**: every layer as a column; a neuron's colour is its activation for the first
+  sample in *predictions* (blue positive, orange negative); the blocks between columns are the
+  weights (blue positive, orange negative, brighter = larger). Wide layers show a few
+  evenly spaced neurons and say how many are hidden. Arrow keys select a neuron: its
+  incoming weights are listed below.
+- **cost**: training cost per step (smoothed) and test cost per epoch, with the test
+  accuracy (or R²). `g` switches to log10 of the cost.
+- **weights per layer**: weight statistics, gradient norm, the update-to-weight ratio
+  η·‖∇W‖/‖W‖ (green near 1e-3 is healthy), dead ReLUs or saturated sigmoid/tanh units and a
+  histogram of the weights.
+- **predictions**: test samples in the data set's own words, mistakes first.
+
+## Keys
+"""
+
+
+def keys_table(bindings: list[Binding]) -> str:
+    """A Markdown table of the app's bindings."""
+    rows = ["| key | action |", "|---|---|"]
+    for binding in bindings:
+        keys = " ".join(f"`{k.strip()}`" for k in binding.key.split(","))
+        rows.append(f"| {keys} | {binding.tooltip or binding.description} |")
+    return "\n".join(rows)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable help page; Escape, F1 or q closes it."""
+
+    BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close help")]
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        super().__init__()
+        self.text = ABOUT + keys_table(bindings) + "\n\nCtrl+P opens the command palette."
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Markdown(self.text)

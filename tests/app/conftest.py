@@ -1,0 +1,30 @@
+"""Helpers for driving the app: an in-process trainer and a wait that cannot hang."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from backprop_tui.app.app import BackpropApp
+from backprop_tui.live.backend import ThreadBackend
+from backprop_tui.live.config import PRESETS, RunConfig
+
+
+def make_app(preset: str = "adder", paused: bool = True, **changes: object) -> BackpropApp:
+    config: RunConfig = replace(PRESETS[preset].config, paused=paused, **changes)
+    backend = ThreadBackend(config)
+    backend.start()
+    return BackpropApp(config, backend)
+
+
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (fails the test after ``timeout`` s)."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not met in time")
+
+
+async def started(pilot) -> None:
+    await wait_for(pilot, lambda: pilot.app.snapshot is not None)
