@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -18,7 +19,8 @@ from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.widgets.cost_plot import CostPlot
 from backprop_tui.app.widgets.topology import TopologyView
-from backprop_tui.live.backend import Backend, Message as TrainerMessage
+from backprop_tui.live.backend import Backend
+from backprop_tui.live.backend import Message as TrainerMessage
 from backprop_tui.live.commands import Command
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.snapshot import Snapshot
@@ -87,7 +89,7 @@ class BackpropApp(App[None]):
     """Watch a neural network learn, and steer it."""
 
     TITLE = "backprop-tui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = BINDINGS
     ENABLE_COMMAND_PALETTE = True
 

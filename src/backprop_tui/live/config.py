@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from backprop_tui.engine import Hyperparameters, Network, TrainingSession, format_sizes
+from backprop_tui.engine import Hyperparameters, Network, TrainingSession
 from backprop_tui.errors import BackpropError
 
 SPEEDS: tuple[float | None, ...] = (1, 3, 10, 30, 100, 300, 1000, 3000, None)

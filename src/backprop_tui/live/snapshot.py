@@ -8,6 +8,7 @@ and drawing one costs the same after a million steps as after ten.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,6 +123,8 @@ class Snapshot:
     seq: int = 0
     notes: tuple[str, ...] = field(default=())
     """One-off notices for the person (shown once as toasts)."""
+    created: float = field(default_factory=time.time)
+    """Wall-clock time the trainer built it (for measuring delays)."""
 
 
 def downsample(steps: np.ndarray, values: np.ndarray, points: int = PLOT_POINTS
@@ -236,14 +239,25 @@ def take_snapshot(
     selected: tuple[int, int] | None = None,
     seq: int = 0,
     notes: tuple[str, ...] = (),
+    reuse: Snapshot | None = None,
 ) -> Snapshot:
-    """Copy what the UI shows out of ``session``."""
+    """Copy what the UI shows out of ``session``.
+
+    With ``reuse``, the costlier parts (layer statistics, topology, predictions) are taken
+    from that earlier snapshot, and only progress, history and status are fresh.
+    """
     net, dataset = session.network, session.dataset
-    rng = np.random.default_rng(session.seed)
-    probe = np.sort(rng.permutation(len(session.x_train))[:PROBE_ROWS])
-    pool = np.arange(min(PREDICTION_POOL, len(session.x_test)))
-    predictions, wrong = _predictions(session, pool, offset)
-    row = predictions[0].row if predictions else None
+    if reuse is not None:
+        layers, topology = reuse.layers, reuse.topology
+        predictions, wrong, pool_size = reuse.predictions, reuse.wrong, reuse.pool
+    else:
+        rng = np.random.default_rng(session.seed)
+        probe = np.sort(rng.permutation(len(session.x_train))[:PROBE_ROWS])
+        pool = np.arange(min(PREDICTION_POOL, len(session.x_test)))
+        predictions, wrong = _predictions(session, pool, offset)
+        row = predictions[0].row if predictions else None
+        layers, topology = _layer_stats(session, probe), _topology(session, row, selected)
+        pool_size = len(pool)
 
     cost_steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
     cost = smooth(cost, max(1, len(cost) // 100))
@@ -262,6 +276,6 @@ def take_snapshot(
         step=session.step_count, epoch=session.epoch, epoch_progress=session.epoch_progress,
         samples_per_second=samples_per_second, cost_steps=frozen(cost_steps), cost=frozen(cost),
         epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
-        layers=_layer_stats(session, probe), topology=_topology(session, row, selected),
-        predictions=predictions, wrong=wrong, pool=len(pool), seq=seq, notes=notes,
+        layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
+        seq=seq, notes=notes,
     )

@@ -7,7 +7,7 @@ through two connections: commands in, snapshots (or failures) out.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from backprop_tui.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, Diverged, format_sizes, rebuild
@@ -20,6 +20,9 @@ SNAPSHOT_INTERVAL = 1 / 15
 """Seconds between snapshots while training."""
 COMMAND_INTERVAL = 1 / 50
 """Longest stretch of training between two looks at the command queue."""
+DETAIL_EVERY = 3
+"""While training on, every third snapshot recomputes the per-layer statistics, topology and
+predictions (≈ 5 per second); the others reuse them, keeping the trainer's cost low."""
 IDLE_POLL = 0.5
 MAX_HIDDEN_LAYERS = 8
 
@@ -46,6 +49,7 @@ class Trainer:
         self.message = ""
         self.notes: list[str] = [note] if note else []
         self.seq = 0
+        self._last: Snapshot | None = None
         self._paced_from = (time.perf_counter(), self.session.step_count)
         self._rate = (time.perf_counter(), 0)
         self.samples_per_second = 0.0
@@ -189,8 +193,10 @@ class Trainer:
         """What a new snapshot would differ in: steps taken, running, divergence."""
         return self.session.step_count, self.running, self.session.diverged
 
-    def snapshot(self) -> Snapshot:
-        """A fresh snapshot (also measures samples per second since the last one)."""
+    def snapshot(self, light: bool = False) -> Snapshot:
+        """A fresh snapshot (also measures samples per second since the last one).
+
+        ``light`` allows reusing the last snapshot's costlier parts (see DETAIL_EVERY)."""
         now = time.perf_counter()
         since, seen = self._rate
         if now - since > 0.25:
@@ -201,11 +207,13 @@ class Trainer:
         self.seq += 1
         status = "diverged" if self.session.diverged else ("running" if self.running else "paused")
         notes, self.notes = tuple(self.notes), []
-        return take_snapshot(
+        reuse = self._last if light and self.seq % DETAIL_EVERY else None
+        self._last = take_snapshot(
             self.session, status, message=self.message, preset=self.config.preset,
             speed=self.speed, samples_per_second=self.samples_per_second if self.running else 0.0,
-            offset=self.offset, selected=self.selected, seq=self.seq, notes=notes,
+            offset=self.offset, selected=self.selected, seq=self.seq, notes=notes, reuse=reuse,
         )
+        return self._last
 
 
 def serve(config: RunConfig, commands: Connection, snapshots: Connection) -> None:
@@ -237,7 +245,8 @@ def serve(config: RunConfig, commands: Connection, snapshots: Connection) -> Non
             now = time.perf_counter()
             due = now - sent_at >= SNAPSHOT_INTERVAL
             if changed or (due and trainer.state() != sent_state):
-                snapshots.send(trainer.snapshot())
+                light = not changed and trainer.running
+                snapshots.send(trainer.snapshot(light))
                 sent_at, sent_state = now, trainer.state()
             if trainer.running:
                 wait = min(wait, max(0.0, sent_at + SNAPSHOT_INTERVAL - time.perf_counter()))

@@ -32,7 +32,7 @@ class MainScreen(Screen[None]):
             f"The terminal is too small: make it at least {MIN_SIZE[0]}×{MIN_SIZE[1]}.",
             id="too-small",
         )
-        yield Footer()
+        yield Footer(compact=True)
 
     pending: Snapshot | None = None
 

@@ -80,15 +80,16 @@ class CostPlot(Widget):
         """What the last redraw plotted, by legend name (``train cost``, ``test cost``,
         ``metric``): after downsampling, clipping and the log transform."""
         self.y_label = "cost"
+        self._plot = PlotextPlot()
 
     def compose(self) -> ComposeResult:
         yield Static(id="cost-legend", markup=False)
-        yield PlotextPlot()
+        yield self._plot
 
     @property
     def plot(self) -> PlotextPlot:
         """The plotext widget inside."""
-        return self.query_one(PlotextPlot)
+        return self._plot
 
     def show(self, snapshot: Snapshot) -> None:
         """Take a new snapshot; the plot redraws at most every REDRAW_INTERVAL seconds."""
@@ -129,7 +130,8 @@ class CostPlot(Widget):
         self.last_series = {TRAIN: self._cost_series(snapshot.cost_steps, snapshot.cost, points)}
         test_cost = snapshot.epoch_series.get("test_cost")
         if test_cost is not None:
-            self.last_series[TEST] = self._cost_series(snapshot.epoch_steps, test_cost, points)
+            self.last_series[TEST] = self._cost_series(snapshot.epoch_steps, test_cost,
+                                                       max(2, points // 4))
         values = snapshot.epoch_series.get(f"test_{metric}")
         if values is not None:
             steps, values = downsample(snapshot.epoch_steps, values, points)
@@ -154,18 +156,22 @@ class CostPlot(Widget):
         if metric:
             names[METRIC] = f"test {METRIC_NAMES.get(metric, metric)} (right)"
         for key, label in names.items():
-            legend.append("━ ", style="rgb({},{},{})".format(*COLOURS[key]))
+            legend.append("• " if key == TEST else "━ ", style="rgb({},{},{})".format(*COLOURS[key]))
             legend.append(f"{label}  ")
         return legend
 
     def _draw(self, plt: Plot, metric: str | None) -> None:
-        plotted = {k: v for k, v in self.last_series.items() if v[0]}
+        plotted = {k: self.last_series[k] for k in (METRIC, TRAIN, TEST)
+                   if k in self.last_series and self.last_series[k][0]}
         if not plotted:
             plt.xlabel("step (no data yet)")
             return
         for key, (xs, ys) in plotted.items():
             side = "right" if key == METRIC else "left"
-            plt.plot(xs, ys, marker="braille", color=COLOURS[key], yside=side)
+            if key == TEST:  # sparse dots on top, so the train line shows between them
+                plt.scatter(xs, ys, marker="•", color=COLOURS[key])
+            else:
+                plt.plot(xs, ys, marker="braille", color=COLOURS[key], yside=side)
         xs = [x for x, _ in plotted.values()]
         low, high = min(min(x) for x in xs), max(max(x) for x in xs)
         if high > low:

@@ -1,0 +1,164 @@
+"""CostPlot: draws real and degenerate snapshots, throttles, toggles log scale."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from functools import cache
+
+import numpy as np
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from backprop_tui.app.widgets.cost_plot import (
+    METRIC,
+    TEST,
+    TRAIN,
+    CostPlot,
+    compact,
+    headline_metric,
+    step_ticks,
+)
+from backprop_tui.live.config import PRESETS, build_session
+from backprop_tui.live.snapshot import Snapshot, take_snapshot
+
+
+@cache
+def snapshot(preset: str, steps: int = 300) -> Snapshot:
+    session, _ = build_session(PRESETS[preset].config)
+    session.run(steps)
+    return take_snapshot(session, "paused")
+
+
+class PlotApp(App):
+    def __init__(self, css: str = "") -> None:
+        self.CSS = css
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield CostPlot()
+
+
+async def draw(snap: Snapshot, size: tuple[int, int] = (120, 40), css: str = "") -> CostPlot:
+    """Show ``snap`` in a running app, let it paint, and return the (detached) widget."""
+    app = PlotApp(css)
+    async with app.run_test(size=size) as pilot:
+        plot = app.query_one(CostPlot)
+        plot.show(snap)
+        await pilot.pause()
+        plot.plot.plt.build()  # what render() does, so a crash would surface here too
+    return plot
+
+
+@pytest.mark.parametrize("preset", ["adder", "digits", "celsius", "circle"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (20, 6)])
+async def test_real_snapshots_draw(preset, size):
+    plot = await draw(snapshot(preset), size)
+    assert plot.last_series[TRAIN][0]
+    assert plot.last_series[TEST][0]
+    assert plot.last_series[METRIC][0]
+
+
+async def test_legend_names_the_headline_metric():
+    for preset, name in (("adder", "test word accuracy"), ("digits", "test accuracy"),
+                         ("celsius", "test R²")):
+        app = PlotApp()
+        async with app.run_test() as pilot:
+            app.query_one(CostPlot).show(snapshot(preset))
+            await pilot.pause()
+            legend = str(app.query_one("#cost-legend", Static).render())
+            assert "train cost" in legend and "test cost" in legend and name in legend
+
+
+async def test_fresh_session_draws_empty_axes():
+    session, _ = build_session(PRESETS["adder"].config)
+    plot = await draw(take_snapshot(session, "running"))
+    assert all(not xs for xs, _ in plot.last_series.values())
+
+
+@pytest.mark.parametrize("cost", [[1.0, np.inf, np.nan], [np.nan], [2.5], [1e300, 1.0]])
+async def test_degenerate_costs_do_not_crash(cost):
+    steps = np.arange(1.0, len(cost) + 1)
+    snap = replace(snapshot("adder"), cost=np.array(cost), cost_steps=steps)
+    plot = await draw(snap, (60, 12))
+    xs, ys = plot.last_series[TRAIN]
+    assert all(math.isfinite(y) for y in ys)
+    assert len(xs) == sum(math.isfinite(c) for c in cost)
+
+
+async def test_ten_cells_wide():
+    plot = await draw(snapshot("digits"), css="CostPlot { width: 10; height: 5; }")
+    assert len(plot.last_series[TRAIN][0]) <= 20
+
+
+async def test_points_stay_within_twice_the_width():
+    steps = np.arange(1.0, 401.0)
+    snap = replace(snapshot("adder"), cost_steps=steps, cost=1 / steps,
+                   epoch_steps=steps, epoch_series={
+                       "test_cost": 2 / steps, "test_word_accuracy": steps / 400})
+    plot = await draw(snap, (80, 24))
+    assert all(len(xs) <= 160 for xs, _ in plot.last_series.values())
+    assert max(len(xs) for xs in plot.plot.plt.monitor.x) <= 160
+
+
+async def test_log_toggle_plots_log10_and_relabels():
+    snap = snapshot("celsius")
+    app = PlotApp()
+    async with app.run_test() as pilot:
+        plot = app.query_one(CostPlot)
+        plot.show(snap)
+        await pilot.pause()
+        linear = plot.last_series[TRAIN][1]
+        assert plot.y_label == "cost"
+        plot.toggle_log()
+        await pilot.pause()
+        assert plot.log_scale and plot.y_label == "log10 cost"
+        np.testing.assert_allclose(plot.last_series[TRAIN][1], np.log10(linear))
+        assert plot.plot.plt.monitor.ylabel[0] == "log10 cost"
+        plot.toggle_log()
+        assert plot.last_series[TRAIN][1] == linear
+
+
+async def test_log_scale_clips_zero_cost():
+    snap = replace(snapshot("adder"), cost=np.array([0.0, 1.0]), cost_steps=np.array([1.0, 2.0]))
+    app = PlotApp()
+    async with app.run_test() as pilot:
+        plot = app.query_one(CostPlot)
+        plot.log_scale = True
+        plot.show(snap)
+        await pilot.pause()
+        assert plot.last_series[TRAIN][1] == [-12.0, 0.0]
+
+
+async def test_redraws_are_throttled_but_the_latest_arrives():
+    first, second = snapshot("adder"), snapshot("adder", 30)
+    app = PlotApp()
+    async with app.run_test() as pilot:
+        plot = app.query_one(CostPlot)
+        plot.show(first)
+        drawn = plot.last_series
+        plot.show(second)
+        assert plot.last_series is drawn  # too soon: waits for the timer
+        await pilot.pause(0.4)
+        assert plot.last_series[TRAIN][0][-1] == 30
+        plot.show(first)
+        assert plot.last_series[TRAIN][0][-1] == 30
+        plot.redraw_now()
+        assert plot.last_series[TRAIN][0][-1] == 300
+
+
+async def test_show_after_shutdown_is_ignored():
+    plot = await draw(snapshot("adder"))
+    plot.show(snapshot("digits"))
+    plot.redraw_now()
+    plot.toggle_log()
+
+
+def test_helpers():
+    assert headline_metric(("bit_accuracy", "word_accuracy")) == "word_accuracy"
+    assert headline_metric(("r2", "mae")) == "r2"
+    assert headline_metric(()) is None
+    assert [compact(v) for v in (950, 1500, 2_000_000)] == ["950", "1.5k", "2M"]
+    assert step_ticks(3, 3000, 4) == [1000.0, 2000.0, 3000.0]
+    assert step_ticks(5, 5, 4) == [5]

@@ -1,0 +1,33 @@
+"""Screenshots of every panel on paused, seeded states (pytest-textual-snapshot).
+
+Run ``pytest --snapshot-update`` after an intended change of the look, and check the
+report it writes before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import make_app, started, wait_for
+
+
+def after_steps(steps: int):
+    async def run_before(pilot) -> None:
+        await started(pilot)
+        for _ in range(steps):
+            await pilot.press("n")
+        await wait_for(pilot, lambda: pilot.app.snapshot.step == steps)
+        await pilot.pause(0.4)  # let the throttled plot catch up
+
+    return run_before
+
+
+@pytest.mark.parametrize(("preset", "steps", "size"), [
+    ("adder", 30, (120, 40)),
+    ("digits", 20, (120, 40)),
+    ("circle", 30, (120, 40)),
+    ("celsius", 30, (100, 32)),
+    ("adder", 30, (80, 24)),
+])
+def test_panels(snap_compare, preset, steps, size):
+    assert snap_compare(make_app(preset), terminal_size=size, run_before=after_steps(steps))
