@@ -1,30 +1,48 @@
-"""``backprop-tui``: parse the command line, start the trainer, open the app.
+"""``backprop-tui``: open the app (``backprop-tui [options]``) or train without it
+(``backprop-tui train [options]``), with one definition of the options both take.
 
-Bad input ends here with one line on stderr and exit status 2, before the screen opens.
+Bad input ends here with one line on stderr and exit status 2, before the screen opens or
+training starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
 
+from backprop_tui import runfile
+from backprop_tui.engine import Hyperparameters
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.config import DEFAULT_PRESET, PRESETS, RunConfig, preset_for_dataset
 
 START_TIMEOUT = 120.0
 """Seconds to wait for the trainer's first snapshot (MNIST may need to load)."""
+HYPER_HELP = {
+    "learning_rate": "learning rate",
+    "batch_size": "mini-batch size",
+    "momentum": "momentum (momentum and nesterov optimizers)",
+    "l2": "L2 penalty",
+    "l1": "L1 penalty",
+    "clip": "largest gradient norm (0: no clipping)",
+}
+"""Help for hyperparameter options; a field not named here shows its ``help`` metadata or
+its name."""
 
 
-def parser() -> argparse.ArgumentParser:
-    from backprop_tui.engine import HIDDEN_ACTIVATIONS, INITIALISATIONS, OPTIMIZERS
+def common_options() -> argparse.ArgumentParser:
+    """The options the app and every subcommand share, as a parent parser.
 
-    p = argparse.ArgumentParser(
-        prog="backprop-tui",
-        description="Watch a neural network learn, and steer it, in your terminal.",
-        epilog="Presets: " + ", ".join(PRESETS) + ".  Keys: press F1 in the app.",
-    )
+    Options not given stay out of the namespace, so a ``--config`` file fills them."""
+    from backprop_tui.engine import HIDDEN_ACTIVATIONS, INITIALISATIONS
+
+    p = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    p.add_argument("--config", metavar="FILE.toml", help="read options from a TOML file "
+                   "(keys: the long option names, e.g. batch-size = 16); flags override it")
     p.add_argument("--preset", choices=list(PRESETS), help=f"start from a preset "
                    f"(default: {DEFAULT_PRESET}, or the data set's own)")
     p.add_argument("--dataset", help="adder, regression, celsius, digits, mnist, circle, xor, "
@@ -34,70 +52,155 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--arch", help="layer sizes, e.g. 8-12-12-4 (inputs-hidden…-outputs)")
     p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="hidden activation")
     p.add_argument("--init", choices=INITIALISATIONS, help="weight initialisation")
-    p.add_argument("--optimizer", choices=list(OPTIMIZERS))
-    p.add_argument("--lr", type=float, help="learning rate")
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--momentum", type=float)
-    p.add_argument("--l2", type=float, help="L2 penalty")
-    p.add_argument("--l1", type=float, help="L1 penalty")
-    p.add_argument("--clip", type=float, help="largest gradient norm (0: no clipping)")
+    add_hyperparameters(p)
     p.add_argument("--seed", type=int, help="random seed (default 0)")
     p.add_argument("--float32", action="store_true", help="train in float32")
     p.add_argument("--speed", type=float, help="steps per second (0: flat out)")
     p.add_argument("--paused", action="store_true", help="open paused")
+    p.add_argument("--load", metavar="FILE.npz", help="start from a saved network: its "
+                   "architecture, activations and weights (hyperparameters from the options)")
     return p
 
 
-def config_from(args: argparse.Namespace) -> RunConfig:
-    """A RunConfig from parsed arguments; raises BackpropError for bad values."""
-    from backprop_tui.data import names
-    from backprop_tui.engine import Hyperparameters, parse_sizes
+def add_hyperparameters(p: argparse.ArgumentParser) -> None:
+    """One option per scalar field of Hyperparameters (``--lr`` for the learning rate)."""
+    from backprop_tui.engine import OPTIMIZERS
 
-    if args.preset:
-        config = PRESETS[args.preset].config
-    elif args.dataset:
-        config = preset_for_dataset(args.dataset)
+    choices = {"optimizer": list(OPTIMIZERS)}
+    for f in fields(Hyperparameters):
+        kind = runfile.field_kind(f)
+        if kind is None:
+            continue
+        flags = [f"--{name}" for name in runfile.hyper_flags(f.name)]
+        text = HYPER_HELP.get(f.name) or f.metadata.get("help") or f.name.replace("_", " ")
+        how: dict[str, Any] = {"action": argparse.BooleanOptionalAction} if kind is bool \
+            else {"type": kind, "choices": choices.get(f.name)}
+        with suppress(argparse.ArgumentError):  # a field named like another option
+            p.add_argument(*flags, dest=f.name, help=text, **how)
+
+
+def add_train_options(p: argparse.ArgumentParser) -> None:
+    """The options only ``train`` takes."""
+    from backprop_tui.headless import TrainOptions
+
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--epochs", type=int, metavar="N",
+                        help=f"train N epochs (default {TrainOptions.epochs})")
+    length.add_argument("--steps", type=int, metavar="N", help="train N mini-batches instead")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON summary line on stdout instead of the table")
+    p.add_argument("--metrics", metavar="FILE.csv", help="write the per-epoch history as CSV")
+    p.add_argument("--save", metavar="FILE.npz", help="save the trained network")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite existing --save and --metrics files")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no table")
+
+
+def parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The app's parser (with the subcommands) and the ``train`` subcommand's."""
+    common = common_options()
+    app = argparse.ArgumentParser(
+        prog="backprop-tui", parents=[common],
+        description="Watch a neural network learn, and steer it, in your terminal.",
+        epilog="Presets: " + ", ".join(PRESETS) + ".  Keys: press F1 in the app.",
+    )
+    commands = app.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    train = commands.add_parser(
+        "train", parents=[common], argument_default=argparse.SUPPRESS,
+        help="train without the UI (backprop-tui train --help)",
+        description="Train without the UI: progress and a metrics table on stderr. Exit "
+                    "status 0 when done, 1 if training diverged, 2 for bad input.",
+    )
+    add_train_options(train)
+    return app, train
+
+
+def parser() -> argparse.ArgumentParser:
+    return parsers()[0]
+
+
+def config_keys() -> dict[str, runfile.Key]:
+    """Every key a ``--config`` file may hold: the long options of ``train``."""
+    return runfile.schema(parsers()[1]._actions)
+
+
+def gather(args: argparse.Namespace) -> dict[str, Any]:
+    """The options given, by destination: a ``--config`` file's, overridden by the flags."""
+    given = {k: v for k, v in vars(args).items() if k != "command"}
+    path = given.pop("config", None)
+    if path is None:
+        return given
+    from_file = runfile.read(path, config_keys())
+    for flag, other in (("steps", "epochs"), ("epochs", "steps")):
+        if flag in given:
+            from_file.pop(other, None)
+    return from_file | given
+
+
+def config_from(args: argparse.Namespace | Mapping[str, Any]) -> RunConfig:
+    """A RunConfig from parsed arguments (or gathered options); raises BackpropError for
+    bad values."""
+    from backprop_tui.data import names
+    from backprop_tui.engine import parse_sizes
+
+    given = gather(args) if isinstance(args, argparse.Namespace) else dict(args)
+    dataset = given.get("dataset")
+    if given.get("preset"):
+        config = PRESETS[given["preset"]].config
+    elif dataset:
+        config = preset_for_dataset(dataset)
     else:
         config = PRESETS[DEFAULT_PRESET].config
-    if args.dataset:
-        name = args.dataset.split(":")[0]
+    if dataset:
+        name = dataset.split(":")[0]
         if name not in names():
-            raise BackpropError(f"unknown data set {args.dataset!r}; choose one of: "
+            raise BackpropError(f"unknown data set {dataset!r}; choose one of: "
                                 f"{', '.join(n for n in names() if n != 'csv')}, csv:PATH")
-        if name == "csv" and not args.dataset[4:]:
+        if name == "csv" and not dataset[4:]:
             raise BackpropError("csv needs a path: --dataset csv:path/to/file.csv")
-        config = replace(config, dataset=args.dataset)
+        config = replace(config, dataset=dataset)
     options = dict(config.data_options)
-    if args.data_path:
-        options["path"] = args.data_path
-    if args.target:
-        options["target"] = args.target
+    if given.get("data_path"):
+        options["path"] = given["data_path"]
+    if given.get("target"):
+        options["target"] = given["target"]
     config = replace(config, data_options=options)
-    if args.arch:
-        config = config.with_arch(parse_sizes(args.arch))
-    hyper = {k: v for k, v in {
-        "learning_rate": args.lr, "batch_size": args.batch_size, "optimizer": args.optimizer,
-        "momentum": args.momentum, "l2": args.l2, "l1": args.l1, "clip": args.clip,
-    }.items() if v is not None}
-    config = replace(config, hyper=Hyperparameters(**{**vars(config.hyper), **hyper}))
-    if args.speed is not None:
-        if args.speed < 0:
-            raise BackpropError(f"speed must be ≥ 0 steps per second, not {args.speed:g}")
-        config = replace(config, speed=args.speed or None)
-    settings = {"hidden": args.activation, "init": args.init, "seed": args.seed}
+    if given.get("arch"):
+        config = config.with_arch(parse_sizes(given["arch"]))
+    hyper = {f.name: given[f.name] for f in fields(Hyperparameters) if f.name in given}
+    config = replace(config, hyper=replace(config.hyper, **hyper))
+    if given.get("speed") is not None:
+        if given["speed"] < 0:
+            raise BackpropError(f"speed must be ≥ 0 steps per second, not {given['speed']:g}")
+        config = replace(config, speed=given["speed"] or None)
+    if given.get("seed") is not None and given["seed"] < 0:
+        raise BackpropError(f"seed must be ≥ 0, not {given['seed']}")
+    settings = {"hidden": given.get("activation"), "init": given.get("init"),
+                "seed": given.get("seed"),
+                "weights": str(Path(given["load"]).expanduser()) if given.get("load") else None}
     config = replace(config, **{k: v for k, v in settings.items() if v is not None})
-    if args.seed is not None and args.seed < 0:
-        raise BackpropError(f"seed must be ≥ 0, not {args.seed}")
-    return replace(config, dtype="float32" if args.float32 else config.dtype,
-                   paused=args.paused or config.paused)
+    return replace(config, dtype="float32" if given.get("float32") else config.dtype,
+                   paused=bool(given.get("paused")) or config.paused)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        config = config_from(args)
+        given = gather(args)
+        config = config_from(given)
+        if args.command == "train":
+            from backprop_tui.headless import train
+
+            return train(config, given)
     except BackpropError as error:
         return fail(error)
+    except KeyboardInterrupt:
+        return 130
+    return open_app(config)
+
+
+def open_app(config: RunConfig) -> int:
+    """Start the trainer, wait for its first snapshot, then run the app until it quits."""
     from backprop_tui.live.backend import ProcessBackend
     from backprop_tui.live.trainer import Failure
 

@@ -155,6 +155,7 @@ async def test_arrow_keys_select_a_neuron_and_show_its_weights():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
+        await wait_for(pilot, lambda: app.snapshot.topology.selected == (1, 0))  # the start
         await pilot.press("down", "down")
         view = app.screen.query_one(TopologyView)
         layer, neuron = view.selected

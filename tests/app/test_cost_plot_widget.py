@@ -149,6 +149,28 @@ async def test_redraws_are_throttled_but_the_latest_arrives():
         assert plot.last_series[TRAIN][0][-1] == 300
 
 
+async def test_slow_renders_space_redraws_out():
+    app = PlotApp()
+    async with app.run_test() as pilot:
+        plot = app.query_one(CostPlot)
+        plot.show(snapshot("adder"))
+        await pilot.pause()
+        plot.plot.render_seconds = 1.0  # as if a huge plot took a second to render
+        plot.show(snapshot("adder", 30))
+        await pilot.pause(0.4)
+        assert plot.last_series[TRAIN][0][-1] == 300
+
+
+async def test_snapshot_shown_before_mounting_is_drawn_on_mount():
+    plot = CostPlot()
+    plot.show(snapshot("adder"))
+    app = PlotApp()
+    async with app.run_test() as pilot:
+        await app.mount(plot)
+        await pilot.pause()
+        assert plot.last_series[TRAIN][0][-1] == 300
+
+
 async def test_show_after_shutdown_is_ignored():
     plot = await draw(snapshot("adder"))
     plot.show(snapshot("digits"))

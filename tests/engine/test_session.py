@@ -68,7 +68,8 @@ def test_epochs_reshuffle_and_record_history(toy):
     assert s.epoch == 2 and s.step_count == 6 and s.samples_seen == 80
     assert len(s.cost_history) == 6 and len(s.epoch_history) == 2
     last = s.epoch_history.last()
-    assert set(last) == {"step", "train_cost", "test_cost", "train_accuracy", "test_accuracy"}
+    assert set(last) == {"step", "train_cost", "test_cost", "train_accuracy", "test_accuracy",
+                         "learning_rate"}
     assert 0 <= last["test_accuracy"] <= 1
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -14,11 +14,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from backprop_tui import runfile
 from backprop_tui.app.screens.help import HelpScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.picker import PickerScreen
+from backprop_tui.app.screens.prompt import PathPrompt
 from backprop_tui.app.widgets.cost_plot import CostPlot
 from backprop_tui.app.widgets.topology import TopologyView
+from backprop_tui.errors import BackpropError
 from backprop_tui.live.backend import Backend
 from backprop_tui.live.backend import Message as TrainerMessage
 from backprop_tui.live.commands import Command
@@ -63,6 +66,13 @@ BINDINGS = [
     _b("P", "samples(-1)", "Previous sample", "Show the previous test samples"),
     _b("g", "log_scale", "Log cost", "Plot log10 of the cost, or the cost"),
     _b("d", "pick", "Data/preset", "Choose a data set, preset or architecture", show=True),
+    _b("ctrl+s", "save_model", "Save model", "Save the network and hyperparameters (.npz); "
+       "continue later with --load FILE"),
+    _b("ctrl+e", "export_svg", "Export SVG", "Save a picture of the screen as SVG"),
+    _b("ctrl+t", "export_costs", "Export costs", "Write the cost history as CSV (per step "
+       "and per epoch)"),
+    _b("ctrl+w", "write_config", "Write config", "Write the current configuration as TOML; "
+       "read it back with --config FILE"),
     _b("f1,question_mark", "help", "Help", "Show this help", show=True),
     _b("q", "quit", "Quit", "Quit (the trainer stops with the app)", show=True),
 ]
@@ -194,6 +204,42 @@ class BackpropApp(App[None]):
                 self.send("config", config)
 
         self.push_screen(PickerScreen(self.config), chosen)
+
+    def action_save_model(self) -> None:
+        self.ask_path("Save the model to", "npz", lambda path: self.send("save", path))
+
+    def action_export_svg(self) -> None:
+        self.ask_path("Save the screen as SVG to", "svg",
+                      lambda path: runfile.write_text(path, self.export_screenshot()))
+
+    def action_export_costs(self) -> None:
+        self.ask_path("Write the cost history as CSV to", "csv", lambda path: runfile.write_csv(
+            path, *runfile.cost_table(self.snapshot)))  # type: ignore[arg-type]
+
+    def action_write_config(self) -> None:
+        self.ask_path("Write the configuration as TOML to", "toml", lambda path: runfile.write(
+            path, runfile.config_values(runfile.current_config(self.config, self.snapshot))))
+
+    def ask_path(self, title: str, suffix: str, then: Callable[[str], object]) -> None:
+        """Prompt for a file path, then ``then(path)``: a Path returned is a file written
+        here (announced), None a command sent (the trainer reports back)."""
+        if self.snapshot is None:
+            self.notify("the trainer has not started yet", severity="warning")
+            return
+
+        def chosen(path: str | None) -> None:
+            if path is None:
+                return
+            try:
+                written = then(path)
+            except BackpropError as error:
+                self.notify(str(error), severity="error", timeout=6)
+                return
+            if written is not None:
+                self.notify(f"wrote {written}")
+
+        name = runfile.default_name(self.snapshot.dataset, suffix)
+        self.push_screen(PathPrompt(title, name), chosen)
 
     @on(TopologyView.Selected)
     def neuron_selected(self, event: TopologyView.Selected) -> None:

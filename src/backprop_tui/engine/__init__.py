@@ -23,7 +23,14 @@ from backprop_tui.engine.network import (
     parse_sizes,
 )
 from backprop_tui.engine.optimizers import OPTIMIZERS, make_optimizer
-from backprop_tui.engine.session import Diverged, Hyperparameters, TrainingSession, rebuild
+from backprop_tui.engine.schedules import SCHEDULES, EarlyStopping, make_schedule
+from backprop_tui.engine.session import (
+    Diverged,
+    Hyperparameters,
+    Stopped,
+    TrainingSession,
+    rebuild,
+)
 from backprop_tui.errors import BackpropError
 
 __all__ = [
@@ -33,12 +40,15 @@ __all__ = [
     "MATCHED_OUTPUTS",
     "METRICS",
     "OPTIMIZERS",
+    "SCHEDULES",
     "BackpropError",
     "Diverged",
+    "EarlyStopping",
     "History",
     "Hyperparameters",
     "LayerCheck",
     "Network",
+    "Stopped",
     "Trace",
     "TrainingSession",
     "correct",
@@ -48,6 +58,7 @@ __all__ = [
     "gradient_check",
     "make_loss",
     "make_optimizer",
+    "make_schedule",
     "parse_sizes",
     "rebuild",
 ]

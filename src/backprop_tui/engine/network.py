@@ -7,6 +7,10 @@ Forward:   z_l = a_{l−1}·W_l + b_l,   a_l = f(z_l),   a_0 = x
 Backward:  δ_L = ∂C/∂z_L (see :mod:`losses`),   δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l)
 Gradients: ∂C/∂W_l = a_{l−1}ᵀ·δ_l / m + λ₂·W_l + λ₁·sign(W_l),   ∂C/∂b_l = Σ_rows δ_l / m
 (the 1/m is applied once, to δ_L, and carries down through the linear backward pass)
+
+Dropout (training only) multiplies a hidden layer's activations by a mask m_l whose entries
+are 0 (dropped unit) or 1/(1 − p) (kept unit, "inverted" dropout): a_l = f(z_l) ⊙ m_l, so
+δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l) ⊙ m_l.
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ class Trace:
     multiply by m for the per-sample δ).
     ``dW``/``db`` are views into one flat gradient vector ``grad`` laid out like
     :attr:`Network.flat`.
+    ``masks`` (None: no dropout) holds one dropout mask per hidden layer (None for a layer
+    without dropout); a masked layer's ``a[l + 1]`` is f(z[l]) ⊙ mask and its
+    ``derivative[l]`` is f'(z[l]) ⊙ mask, both computed by the forward pass.
     """
 
     z: list[np.ndarray]
@@ -67,6 +74,7 @@ class Trace:
     dW: list[np.ndarray]
     db: list[np.ndarray]
     cost: float = float("nan")
+    masks: list[np.ndarray | None] | None = None
 
     @property
     def grads(self) -> list[np.ndarray]:
@@ -159,19 +167,38 @@ class Network:
         return Trace(per_layer(self.sizes[1:]), per_layer(self.sizes), per_layer(self.sizes[1:]),
                      per_layer(self.sizes[1:]), grad, *self.layer_views(grad))
 
-    def forward(self, x: np.ndarray, trace: Trace | None = None) -> Trace:
-        """Compute every layer's ``z`` and ``a`` for the batch ``x`` into ``trace``."""
+    def new_masks(self, batch: int, rates: Sequence[float]) -> list[np.ndarray | None]:
+        """Mask buffers for :attr:`Trace.masks`: one per hidden layer whose rate is > 0."""
+        return [np.empty((batch, n), self.dtype) if p else None
+                for n, p in zip(self.sizes[1:-1], rates, strict=True)]
+
+    def forward(
+        self, x: np.ndarray, trace: Trace | None = None,
+        masks: list[np.ndarray | None] | None = None,
+    ) -> Trace:
+        """Compute every layer's ``z`` and ``a`` for the batch ``x`` into ``trace``.
+
+        ``masks`` (dropout, see :class:`Trace`) replaces ``trace.masks`` when given.
+        """
         if trace is None:
             trace = self.new_trace(len(x))
             trace.a[0] = np.asarray(x, dtype=self.dtype)  # read, never written: no copy needed
         elif x is not trace.a[0]:
             np.copyto(trace.a[0], x, casting="same_kind")
+        if masks is not None:
+            trace.masks = masks
+        masks = trace.masks
         last = self.n_layers - 1
         for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             z = np.dot(trace.a[layer], w, out=trace.z[layer])
             z += b
             f = self.loss.output if layer == last else self.hidden
             f.forward(z, trace.a[layer + 1])
+            if masks and layer < last and masks[layer] is not None:
+                a, mask = trace.a[layer + 1], masks[layer]
+                f.derivative(z, a, trace.derivative[layer])
+                trace.derivative[layer] *= mask
+                a *= mask
         return trace
 
     def backward(
@@ -182,6 +209,7 @@ class Network:
         The cost includes the penalties ½·λ₂·ΣW² + λ₁·Σ|W| (weights only, not biases).
         """
         last = self.n_layers - 1
+        masks = trace.masks
         z_out, a_out = trace.z[last], trace.a[last + 1]
         cost = self.loss.cost(z_out, a_out, y)
         self.loss.delta(z_out, a_out, y, trace.delta[last], trace.derivative[last])
@@ -193,9 +221,12 @@ class Network:
             if layer:
                 below = trace.delta[layer - 1]
                 np.dot(delta, self.weights[layer].T, out=below)
-                below *= self.hidden.derivative(
-                    trace.z[layer - 1], trace.a[layer], trace.derivative[layer - 1]
-                )
+                if masks and masks[layer - 1] is not None:  # f'(z) ⊙ mask, from forward
+                    below *= trace.derivative[layer - 1]
+                else:
+                    below *= self.hidden.derivative(
+                        trace.z[layer - 1], trace.a[layer], trace.derivative[layer - 1]
+                    )
         if l2 or l1:
             weights, grad = self.flat[: self.n_weights], trace.grad[: self.n_weights]
             cost += self.penalty(l2, l1)
@@ -205,9 +236,13 @@ class Network:
         trace.cost = cost
         return trace
 
-    def gradients(self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0) -> Trace:
-        """Cost and every gradient of the batch, without changing any weight."""
-        return self.backward(self.forward(x), y, l2=l2, l1=l1)
+    def gradients(
+        self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0,
+        masks: list[np.ndarray | None] | None = None,
+    ) -> Trace:
+        """Cost and every gradient of the batch (with fixed dropout ``masks`` if given),
+        without changing any weight."""
+        return self.backward(self.forward(x, masks=masks), y, l2=l2, l1=l1)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The output layer's activations for ``x`` (a fresh array)."""
@@ -220,9 +255,12 @@ class Network:
             a = f.forward(z, z)
         return a
 
-    def cost(self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0) -> float:
+    def cost(
+        self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0,
+        masks: list[np.ndarray | None] | None = None,
+    ) -> float:
         """The batch cost, penalties included (the quantity the gradients differentiate)."""
-        trace = self.forward(x)
+        trace = self.forward(x, masks=masks)
         last = self.n_layers - 1
         cost = self.loss.cost(trace.z[last], trace.a[last + 1], np.asarray(y, self.dtype))
         return cost + self.penalty(l2, l1)
@@ -233,6 +271,18 @@ class Network:
             return 0.0
         weights = self.flat[: self.n_weights]
         return 0.5 * l2 * float(np.vdot(weights, weights)) + l1 * float(np.abs(weights).sum())
+
+
+def fill_masks(
+    masks: Sequence[np.ndarray | None], rates: Sequence[float], rng: np.random.Generator
+) -> None:
+    """Draw fresh inverted-dropout masks in place: each entry is 0 with probability p (the
+    layer's rate), else 1/(1 − p), so every unit's expected output is unchanged."""
+    for mask, p in zip(masks, rates, strict=True):
+        if mask is not None:
+            rng.random(out=mask, dtype=mask.dtype)
+            np.greater_equal(mask, p, out=mask, casting="unsafe")
+            mask *= 1.0 / (1.0 - p)
 
 
 def _initial(

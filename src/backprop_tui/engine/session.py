@@ -1,4 +1,9 @@
-"""A training session: one call, one mini-batch step, with epochs, history and guards."""
+"""A training session: one call, one mini-batch step, with epochs, history and guards.
+
+Optional training features, all off by default: dropout on hidden layers, learning-rate
+schedules (:mod:`.schedules`) and early stopping on a validation split held out of the
+training rows.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ import numpy as np
 
 from backprop_tui.engine.history import History
 from backprop_tui.engine.metrics import METRICS, evaluate
-from backprop_tui.engine.network import Network, Trace
+from backprop_tui.engine.network import Network, Trace, fill_masks
 from backprop_tui.engine.optimizers import OPTIMIZERS, make_optimizer
+from backprop_tui.engine.schedules import SCHEDULES, EarlyStopping, make_schedule
 from backprop_tui.errors import BackpropError
 
 if TYPE_CHECKING:
@@ -21,6 +27,8 @@ TRAIN_EVAL_ROWS = 2000
 """Training-set metrics at each epoch's end use at most this many (fixed) training rows."""
 EXPLOSION = 1e3
 """A step whose cost exceeds this many times the first step's cost counts as divergence."""
+WHOLE_NUMBERS = ("batch_size", "decay_every", "schedule_epochs", "patience")
+NOT_NUMBERS = ("optimizer", "schedule", "early_stopping")
 
 
 @dataclass(frozen=True)
@@ -36,40 +44,99 @@ class Hyperparameters:
     l1: float = 0.0
     clip: float = 0.0
     """Largest allowed global gradient norm; 0 means no clipping."""
+    dropout: float | tuple[float, ...] = 0.0
+    """Probability of dropping a hidden unit in a training step (never when evaluating): one
+    rate for every hidden layer, or a tuple with one rate per hidden layer."""
+    schedule: str = "constant"
+    """Learning-rate schedule: ``constant``, ``step``, ``cosine`` or ``adaptive``."""
+    decay: float = 0.5
+    """``step`` schedule: the rate is multiplied by this every ``decay_every`` epochs."""
+    decay_every: int = 10
+    schedule_epochs: int = 100
+    """``cosine`` schedule: epochs from the base rate down to 0."""
+    tol: float = 1e-4
+    """Smallest cost decrease that counts as an improvement (adaptive schedule, early stop)."""
+    early_stopping: bool = False
+    """Hold out ``validation_fraction`` of the training rows; stop after ``patience`` epochs
+    without a lower validation cost and restore the best weights."""
+    validation_fraction: float = 0.1
+    patience: int = 10
 
     def __post_init__(self) -> None:
+        if isinstance(self.dropout, list):  # e.g. read back from JSON
+            object.__setattr__(self, "dropout", tuple(self.dropout))
+        rates = self.dropout if isinstance(self.dropout, tuple) else (self.dropout,)
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name != "optimizer" and not (
-                isinstance(value, int | float) and math.isfinite(value)
+            if f.name not in NOT_NUMBERS and not all(
+                isinstance(v, int | float) and math.isfinite(v)
+                for v in (rates if f.name == "dropout" else (value,))
             ):
                 raise BackpropError(f"{f.name} must be a finite number, not {value!r}")
         if self.learning_rate <= 0:
             raise BackpropError(f"learning rate must be positive, not {self.learning_rate}")
-        if self.batch_size < 1 or int(self.batch_size) != self.batch_size:
-            raise BackpropError(f"batch size must be a whole number ≥ 1, not {self.batch_size}")
+        for name in WHOLE_NUMBERS:
+            value = getattr(self, name)
+            if value < 1 or int(value) != value:
+                raise BackpropError(
+                    f"{name.replace('_', ' ')} must be a whole number ≥ 1, not {value}")
         if not 0 <= self.momentum < 1:
             raise BackpropError(f"momentum must be in [0, 1), not {self.momentum}")
-        for name in ("l2", "l1", "clip"):
+        if not all(0 <= p < 1 for p in rates):
+            raise BackpropError(f"dropout must be in [0, 1), not {self.dropout}")
+        if not 0 < self.decay <= 1:
+            raise BackpropError(f"decay must be in (0, 1], not {self.decay}")
+        if not 0 < self.validation_fraction < 1:
+            raise BackpropError(
+                f"validation fraction must be in (0, 1), not {self.validation_fraction}")
+        for name in ("l2", "l1", "clip", "tol"):
             if getattr(self, name) < 0:
                 raise BackpropError(f"{name} must be ≥ 0, not {getattr(self, name)}")
-        if self.optimizer not in OPTIMIZERS:
-            raise BackpropError(
-                f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
-            )
+        for kind, name, choices in [("optimizer", self.optimizer, OPTIMIZERS),
+                                    ("schedule", self.schedule, SCHEDULES)]:
+            if name not in choices:
+                raise BackpropError(
+                    f"unknown {kind} {name!r}; choose one of: {', '.join(choices)}")
+        if not isinstance(self.early_stopping, bool):
+            raise BackpropError(f"early_stopping must be True or False, not "
+                                f"{self.early_stopping!r}")
+
+    def dropout_rates(self, hidden_layers: int) -> tuple[float, ...]:
+        """One dropout rate per hidden layer; () when dropout is off everywhere."""
+        if not isinstance(self.dropout, tuple):
+            rates = (self.dropout,) * hidden_layers
+        elif len(self.dropout) == hidden_layers:
+            rates = self.dropout
+        else:
+            raise BackpropError(f"dropout gives {len(self.dropout)} rates, but the network has "
+                                f"{hidden_layers} hidden layer(s): give one rate or one each")
+        return rates if any(rates) else ()
 
 
 class Diverged(RuntimeError):
     """Raised by :meth:`TrainingSession.step` when a step was rejected as divergent."""
 
 
+class Stopped(RuntimeError):
+    """Raised by :meth:`TrainingSession.step` once early stopping has ended the training."""
+
+
 class TrainingSession:
     """Trains ``network`` on ``dataset`` one mini-batch at a time.
 
-    Epochs reshuffle the training rows with a generator seeded from ``seed``, so two sessions
-    with the same seed, network and commands end with bit-identical weights. A step whose
-    cost or gradients are not finite (or whose cost explodes) is rejected before any weight
-    changes: :attr:`diverged` says why, and :class:`Diverged` is raised.
+    Epochs reshuffle the training rows and dropout draws its masks with generators seeded
+    from ``seed``, so two sessions with the same seed, network and commands end with
+    bit-identical weights. A step whose cost or gradients are not finite (or whose cost
+    explodes) is rejected before any weight changes: :attr:`diverged` says why, and
+    :class:`Diverged` is raised.
+
+    Early stopping holds out a split of the training rows (seeded, stratified by class when
+    possible) that depends only on the seed and ``validation_fraction``. Turning it on or off
+    (or changing the fraction) between steps redraws the split and restarts the epoch's pass
+    over the rows; the weights stay, so rows newly held out may have been trained on already.
+    When ``patience`` epochs pass without a validation cost ``tol`` below the best, the best
+    weights are restored, :attr:`stopped` says so and every step raises :class:`Stopped`
+    until a reset or a hyperparameter change (which grants ``patience`` more epochs).
     """
 
     def __init__(
@@ -88,6 +155,7 @@ class TrainingSession:
         self.dataset = dataset
         self.seed = seed
         self.hyper = hyper or Hyperparameters()
+        self.hyper.dropout_rates(network.n_layers - 1)  # refuse a mismatched tuple early
         dtype = network.dtype
         self.x_train = np.ascontiguousarray(dataset.x_train, dtype=dtype)
         self.y_train = np.ascontiguousarray(dataset.y_train, dtype=dtype)
@@ -97,11 +165,9 @@ class TrainingSession:
         columns = ["train_cost", "test_cost"]
         columns += [f"{split}_{m}" for split in ("train", "test") for m in self.metric_names]
         self.cost_history = History(["cost"], history)
-        self.epoch_history = History(columns, history)
+        self.epoch_history = History([*columns, "learning_rate"], history)
         self._shuffle_rng = np.random.default_rng([seed, 1])
-        pick = np.random.default_rng([seed, 2]).permutation(len(self.x_train))
-        eval_rows = np.sort(pick[:TRAIN_EVAL_ROWS])
-        self._train_eval = self.x_train[eval_rows], self.y_train[eval_rows]
+        self._split(self.hyper)
         self.set_network(network)
 
     # -- state changes ---------------------------------------------------------------------
@@ -109,55 +175,116 @@ class TrainingSession:
         """Train ``network`` from here on (a reset or a change of shape); history restarts."""
         self.network = network
         self.optimizer = make_optimizer(self.hyper.optimizer, network.flat)
-        self._traces: dict[int, tuple[Trace, np.ndarray]] = {}
-        self.step_count = 0
-        self.epoch = 0
-        self.samples_seen = 0
+        self._schedule = make_schedule(self.hyper.schedule)
+        self._traces: dict[int, tuple[Trace, np.ndarray, tuple[float, ...]]] = {}
+        self._dropout_rng = np.random.default_rng([self.seed, 3])
+        self.step_count = self.epoch = self.samples_seen = 0
         self.diverged: str | None = None
         self.first_cost = math.nan
         self.cost_history.clear()
         self.epoch_history.clear()
-        self._epoch_cost_sum = 0.0
-        self._epoch_steps = 0
-        self._order = self._shuffle_rng.permutation(len(self.x_train))
-        self._cursor = 0
+        self._epoch_cost_sum, self._epoch_steps = 0.0, 0
+        self._rate = self._schedule.rate(self.hyper, 0)
+        self._restart_epoch()
 
     def set_hyperparameters(self, **changes: object) -> Hyperparameters:
-        """Change any hyperparameter; the weights stay. A new optimizer starts fresh state."""
-        new = replace(self.hyper, **changes)  # validates
-        if new.optimizer != self.hyper.optimizer:
+        """Change any hyperparameter; the weights stay. A new optimizer starts fresh state,
+        and so does a new schedule; the adaptive schedule keeps its divisions otherwise."""
+        old, new = self.hyper, replace(self.hyper, **changes)  # validates
+        if new.dropout != old.dropout:
+            new.dropout_rates(self.network.n_layers - 1)  # refuse a mismatched tuple now
+            self._traces = {}
+        if new.early_stopping != old.early_stopping or (
+            new.early_stopping and new.validation_fraction != old.validation_fraction
+        ):
+            self._split(new)
+            self._restart_epoch()
+        if new.optimizer != old.optimizer:
             self.optimizer = make_optimizer(new.optimizer, self.network.flat)
+        if new.schedule != old.schedule:
+            self._schedule = make_schedule(new.schedule)
         self.hyper = new
+        self._rate = self._schedule.rate(new, self.epoch)
         self.diverged = None
+        if self.stopped:
+            self.stopped, self.early_stop.plateau.bad_epochs = None, 0
         return new
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh initial weights (from ``seed``, default the session's own) and history."""
         self.seed = self.seed if seed is None else seed
         self._shuffle_rng = np.random.default_rng([self.seed, 1])
+        self._split(self.hyper)
         self.set_network(rebuild(self.network, seed=self.seed))
+
+    def _split(self, hyper: Hyperparameters) -> None:
+        """Choose the trained rows, the validation rows and the training-metrics subset."""
+        rows = np.arange(len(self.x_train))
+        validation = rows[:0]
+        if hyper.early_stopping:
+            rows, validation = self._validation_split(rows, hyper.validation_fraction)
+        self.train_rows = rows
+        """Indices of the rows of :attr:`x_train` trained on (all but the validation rows)."""
+        self.x_validation, self.y_validation = self.x_train[validation], self.y_train[validation]
+        pick = np.random.default_rng([self.seed, 2]).permutation(rows)
+        eval_rows = np.sort(pick[:TRAIN_EVAL_ROWS])
+        self._train_eval = self.x_train[eval_rows], self.y_train[eval_rows]
+
+    def _validation_split(self, rows: np.ndarray, fraction: float) -> tuple[np.ndarray, ...]:
+        """Sorted (train, validation) row indices, seeded; stratified for classes if possible."""
+        from sklearn.model_selection import train_test_split
+
+        state = int(np.random.default_rng([self.seed, 4]).integers(2**31))
+        labels = self.y_train.argmax(axis=1) if self.dataset.task == "classes" else None
+        problem = None
+        for stratify in (None,) if labels is None else (labels, None):  # stratified first
+            try:
+                parts = train_test_split(rows, test_size=fraction, random_state=state,
+                                         stratify=stratify)
+                return np.sort(parts[0]), np.sort(parts[1])
+            except ValueError as error:  # e.g. a class with a single row
+                problem = error
+        raise BackpropError(f"cannot hold out a validation fraction of {fraction} from "
+                            f"{len(rows)} training rows: {problem}")
+
+    def _restart_epoch(self) -> None:
+        """A fresh shuffled pass over the training rows; early stopping starts over."""
+        self._order = self._shuffle_rng.permutation(self.train_rows)
+        self._cursor = 0
+        self.stopped: str | None = None
+        self.early_stop = EarlyStopping()
+        """Best validation cost, its epoch and weights so far (when early stopping is on)."""
 
     # -- training ------------------------------------------------------------------------
     @property
     def steps_per_epoch(self) -> int:
-        return -(-len(self.x_train) // self.hyper.batch_size)
+        return -(-len(self.train_rows) // self.hyper.batch_size)
 
     @property
     def epoch_progress(self) -> float:
         """How far through the current epoch, 0 … 1."""
-        return self._cursor / len(self.x_train)
+        return self._cursor / len(self._order)
+
+    @property
+    def effective_learning_rate(self) -> float:
+        """The rate the next step uses: ``hyper.learning_rate`` as the schedule adjusts it."""
+        return self._rate
 
     def step(self) -> float:
         """Train on the next mini-batch; returns its cost (penalties included)."""
+        if self.stopped:
+            raise Stopped(self.stopped)
         with np.errstate(all="ignore"):  # non-finite values are caught below, not warned about
             return self._step()
 
     def _step(self) -> float:
         hyper = self.hyper
         rows = self._order[self._cursor : self._cursor + hyper.batch_size]
-        trace, y = self._buffers(len(rows))
+        trace, y, rates = self._buffers(len(rows))
         self.x_train.take(rows, axis=0, out=trace.a[0], mode="clip")  # rows are always valid;
         self.y_train.take(rows, axis=0, out=y, mode="clip")  # "clip" skips a temporary copy
+        if rates:
+            fill_masks(trace.masks, rates, self._dropout_rng)  # type: ignore[arg-type]
         network = self.network
         network.forward(trace.a[0], trace)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
@@ -166,7 +293,7 @@ class TrainingSession:
         self._check(cost, square_norm)
         if hyper.clip and square_norm > hyper.clip**2:
             trace.grad *= hyper.clip / math.sqrt(square_norm)
-        self.optimizer.update(network.flat, trace.grad, hyper.learning_rate, hyper.momentum)
+        self.optimizer.update(network.flat, trace.grad, self._rate, hyper.momentum)
         self.step_count += 1
         self.samples_seen += len(rows)
         self.cost_history.append(self.step_count, (cost,))
@@ -192,12 +319,18 @@ class TrainingSession:
             cost = self.step()
         return cost
 
-    def _buffers(self, batch: int) -> tuple[Trace, np.ndarray]:
+    def _buffers(self, batch: int) -> tuple[Trace, np.ndarray, tuple[float, ...]]:
+        """Reusable trace, target buffer and dropout rates (with masks) for ``batch`` rows."""
         if batch not in self._traces:
             if len(self._traces) > 2:
                 self._traces.clear()
-            y = np.empty((batch, self.y_train.shape[1]), self.network.dtype)
-            self._traces[batch] = (self.network.new_trace(batch), y)
+            network = self.network
+            rates = self.hyper.dropout_rates(network.n_layers - 1)
+            trace = network.new_trace(batch)
+            if rates:
+                trace.masks = network.new_masks(batch, rates)
+            y = np.empty((batch, self.y_train.shape[1]), network.dtype)
+            self._traces[batch] = (trace, y, rates)
         return self._traces[batch]
 
     def _check(self, cost: float, grad_square_sum: float) -> None:
@@ -223,15 +356,22 @@ class TrainingSession:
         train = self.evaluate("train")
         values = [train_cost, test["cost"]]
         values += [train[m] for m in self.metric_names] + [test[m] for m in self.metric_names]
-        self.epoch_history.append(self.step_count, values)
-        self._order = self._shuffle_rng.permutation(len(self.x_train))
+        self.epoch_history.append(self.step_count, [*values, self._rate])
+        self._schedule.end_epoch(self.hyper, train_cost)
+        self._rate = self._schedule.rate(self.hyper, self.epoch)
+        if (hyper := self.hyper).early_stopping:
+            validation = self.evaluate("validation")["cost"]
+            self.stopped = self.early_stop.update(self.epoch, validation, self.network.flat,
+                                                  hyper.tol, hyper.patience)
+        self._order = self._shuffle_rng.permutation(self.train_rows)
         self._cursor = 0
 
     # -- measuring -----------------------------------------------------------------------
     def evaluate(self, split: str = "test") -> dict[str, float]:
-        """Cost (without penalties) and the task's metrics on ``test`` or (a fixed subset of)
-        ``train``."""
-        x, y = (self.x_test, self.y_test) if split == "test" else self._train_eval
+        """Cost (without penalties) and the task's metrics on ``test``, ``validation`` (empty
+        unless early stopping is on) or (a fixed subset of the trained rows of) ``train``."""
+        x, y = {"test": (self.x_test, self.y_test), "train": self._train_eval,
+                "validation": (self.x_validation, self.y_validation)}[split]
         if not len(x):
             return {"cost": math.nan} | dict.fromkeys(self.metric_names, math.nan)
         trace = self.network.forward(x)

@@ -28,7 +28,8 @@ class Command:
     Actions: ``run`` (True, False or None to toggle), ``step`` (count), ``epoch``, ``reset``,
     ``nudge`` ((name, ±1) along a ladder), ``set`` (dict of hyperparameters), ``cycle``
     (``optimizer`` or ``hidden``), ``add_layer``, ``remove_layer``, ``resize`` ((layer, ±1)),
-    ``select`` ((layer, neuron)), ``samples`` (±count), ``config`` (a RunConfig), ``quit``.
+    ``select`` ((layer, neuron)), ``samples`` (±count), ``config`` (a RunConfig), ``save``
+    (a path: the network and hyperparameters, reported by a note), ``quit``.
     """
 
     action: str

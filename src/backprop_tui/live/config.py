@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backprop_tui.engine import Hyperparameters, Network, TrainingSession
+from backprop_tui.engine import Hyperparameters, Network, TrainingSession, format_sizes, rebuild
 from backprop_tui.errors import BackpropError
+
+if TYPE_CHECKING:
+    from backprop_tui.data import Dataset
 
 SPEEDS: tuple[float | None, ...] = (1, 3, 10, 30, 100, 300, 1000, 3000, None)
 """Training speeds in steps per second; None is flat out."""
@@ -32,6 +36,9 @@ class RunConfig:
     preset: str = ""
     io_sizes: tuple[int, int] | None = None
     """Input and output sizes the person asked for with a full architecture (checked)."""
+    weights: str = ""
+    """A network file (``--load``) to start from: its architecture, activations and weights
+    replace ``hidden_sizes``, ``hidden``, ``output``, ``loss`` and ``init``."""
 
     def with_arch(self, sizes: tuple[int, ...]) -> RunConfig:
         """Take a full architecture (inputs, hidden…, outputs), checked when built."""
@@ -116,6 +123,16 @@ def build_session(config: RunConfig) -> tuple[TrainingSession, str]:
         dataset_name, options = "digits", {}
         note = "MNIST is not on disk (see --data-path): training on the 8×8 digits instead"
     dataset = data.load(dataset_name, **options)
+    if config.weights:
+        network = loaded_network(config, dataset)
+        note = "; ".join(filter(None, [note, f"started from the weights in {config.weights}"]))
+    else:
+        network = fresh_network(config, dataset)
+    return TrainingSession(dataset, network, config.hyper, seed=config.seed), note
+
+
+def fresh_network(config: RunConfig, dataset: Dataset) -> Network:
+    """A seeded network for ``dataset`` as ``config`` describes it."""
     if config.io_sizes and config.io_sizes != (dataset.n_inputs, dataset.n_outputs):
         want = f"{dataset.n_inputs}-…-{dataset.n_outputs}"
         raise BackpropError(
@@ -124,7 +141,27 @@ def build_session(config: RunConfig) -> tuple[TrainingSession, str]:
             f"{dataset.n_outputs} outputs)"
         )
     sizes = (dataset.n_inputs, *config.hidden_sizes, dataset.n_outputs)
-    network = Network(sizes, hidden=config.hidden, output=config.output or dataset.output,
-                      loss=config.loss or dataset.loss, init=config.init, seed=config.seed,
-                      dtype=config.dtype)
-    return TrainingSession(dataset, network, config.hyper, seed=config.seed), note
+    return Network(sizes, hidden=config.hidden, output=config.output or dataset.output,
+                   loss=config.loss or dataset.loss, init=config.init, seed=config.seed,
+                   dtype=config.dtype)
+
+
+def loaded_network(config: RunConfig, dataset: Dataset) -> Network:
+    """The network in ``config.weights``, checked against the data set's sizes (and a full
+    ``--arch``), in ``config.dtype``."""
+    from backprop_tui.engine import io
+
+    network, _ = io.load(config.weights)
+    held = f"{config.weights} holds a {format_sizes(network.sizes)} network"
+    if (network.sizes[0], network.sizes[-1]) != (dataset.n_inputs, dataset.n_outputs):
+        raise BackpropError(f"{held}; data set {dataset.name} needs "
+                            f"{dataset.n_inputs}-…-{dataset.n_outputs}")
+    if config.io_sizes:
+        arch = (config.io_sizes[0], *config.hidden_sizes, config.io_sizes[1])
+        if arch != network.sizes:
+            raise BackpropError(f"{held}, not the {format_sizes(arch)} asked for with --arch")
+    if network.dtype.name != config.dtype:
+        converted = rebuild(network, dtype=config.dtype)
+        converted.flat[:] = network.flat
+        network = converted
+    return network

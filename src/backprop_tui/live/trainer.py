@@ -15,6 +15,7 @@ from backprop_tui.errors import BackpropError
 from backprop_tui.live.commands import LADDERS, Command, along
 from backprop_tui.live.config import RunConfig, build_session
 from backprop_tui.live.snapshot import Snapshot, take_snapshot
+from backprop_tui.runfile import save_network
 
 SNAPSHOT_INTERVAL = 1 / 15
 """Seconds between snapshots while training."""
@@ -146,6 +147,12 @@ class Trainer:
         self.speed = config.speed
         self.message = ""
         self._restart_pacing()
+
+    def _do_save(self, value: object) -> None:
+        """Save the network and hyperparameters to the path ``value`` (atomically)."""
+        save_network(self.session, str(value))
+        self.notes.append(f"saved the {format_sizes(self.session.network.sizes)} network "
+                          f"(step {self.session.step_count}) to {value}")
 
     def _reshape(self, **changes: object) -> None:
         network = rebuild(self.session.network, seed=self.session.seed, **changes)

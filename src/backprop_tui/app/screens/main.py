@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -26,7 +27,7 @@ class MainScreen(Screen[None]):
             yield _titled(TopologyView(id="topology"), "network · ←→↑↓ select a neuron")
             yield _titled(CostPlot(id="cost-plot"), "cost")
             yield _titled(WeightStats(id="weights"), "weights per layer")
-            yield _titled(PredictionsView(id="predictions"), "predictions")
+            yield _titled(PredictionsView(id="predictions"), "predictions · p/P cycle")
         yield StatusBar("starting the trainer…", id="status")
         yield Static(
             f"The terminal is too small: make it at least {MIN_SIZE[0]}×{MIN_SIZE[1]}.",
@@ -34,29 +35,28 @@ class MainScreen(Screen[None]):
         )
         yield Footer(compact=True)
 
-    pending: Snapshot | None = None
+    latest: Snapshot | None = None
 
     def on_mount(self) -> None:
         self.query_one(TopologyView).focus()
-        if self.pending is not None:
-            self.show(self.pending)
+        if self.latest is not None:
+            self.show(self.latest)
 
     def on_resize(self, event: events.Resize) -> None:
         width, height = event.size
         self.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "too-small")
 
     def show(self, snapshot: Snapshot) -> None:
-        """Hand the snapshot to every panel (kept for later if they are not there yet)."""
-        if not self.is_mounted:
-            self.pending = snapshot
+        """Hand the snapshot to every panel (kept for on_mount if they are not there yet)."""
+        self.latest = snapshot
+        try:
+            panels = (self.query_one(TopologyView), self.query_one(CostPlot),
+                      self.query_one(WeightStats), self.query_one(PredictionsView),
+                      self.query_one(StatusBar))
+        except NoMatches:
             return
-        for widget in (self.query_one(TopologyView), self.query_one(CostPlot),
-                       self.query_one(WeightStats), self.query_one(PredictionsView),
-                       self.query_one(StatusBar)):
+        for widget in panels:
             widget.show(snapshot)
-        predictions = self.query_one(PredictionsView)
-        predictions.border_title = f"predictions · test set · {snapshot.wrong} of " \
-            f"{snapshot.pool} wrong · p/P cycle"
 
 
 def _titled(widget, title: str):  # type: ignore[no-untyped-def]

@@ -6,8 +6,10 @@ import math
 from time import monotonic
 
 import numpy as np
+from rich.color import Color
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
@@ -18,12 +20,15 @@ from textual_plotext.plot import Plot
 from backprop_tui.live.snapshot import Snapshot, downsample
 
 REDRAW_INTERVAL = 0.2
-"""Seconds between plot redraws (plotext is the costliest thing on screen)."""
+"""Least seconds between plot redraws (plotext is the costliest thing on screen)."""
+BUSY_SHARE = 0.25
+"""Longest share of the UI thread a big plot may take: slow renders space redraws out."""
 LOG_FLOOR = 1e-12
 VALUE_CAP = 1e15
 """Finite values beyond this overflow plotext's scaling, so they are clipped."""
 TRAIN, TEST, METRIC = "train cost", "test cost", "metric"
 COLOURS = {TRAIN: (80, 160, 230), TEST: (245, 140, 50), METRIC: (90, 200, 100)}
+LEGEND_MARKS = {TRAIN: "━ ", TEST: "• ", METRIC: "━ "}
 METRIC_NAMES = {
     "accuracy": "accuracy", "bit_accuracy": "bit accuracy", "word_accuracy": "word accuracy",
     "r2": "R²", "mae": "MAE",
@@ -58,13 +63,27 @@ def step_ticks(low: float, high: float, count: int) -> list[float]:
     return [float(t) for t in np.arange(first, high + step * 1e-9, step)]
 
 
+class TimedPlot(PlotextPlot):
+    """A PlotextPlot that remembers how long its last render took."""
+
+    render_seconds = 0.0
+
+    def render(self) -> RenderResult:
+        start = monotonic()
+        try:
+            return super().render()
+        finally:
+            self.render_seconds = monotonic() - start
+
+
 class CostPlot(Widget):
-    """A one-line coloured legend over a plotext plot of cost (left axis) and metric (right)."""
+    """A one-line coloured legend over a plotext plot: training cost (line) and test cost
+    (dots, per epoch) on the left axis, the headline test metric on the right axis."""
 
     DEFAULT_CSS = """
     CostPlot { height: 1fr; }
     CostPlot > #cost-legend { height: 1; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    CostPlot > PlotextPlot { height: 1fr; }
+    CostPlot > TimedPlot { height: 1fr; }
     """
 
     log_scale: reactive[bool] = reactive(False)
@@ -80,10 +99,11 @@ class CostPlot(Widget):
         """What the last redraw plotted, by legend name (``train cost``, ``test cost``,
         ``metric``): after downsampling, clipping and the log transform."""
         self.y_label = "cost"
-        self._plot = PlotextPlot()
+        self._legend_view = Static(id="cost-legend", markup=False)
+        self._plot = TimedPlot()
 
     def compose(self) -> ComposeResult:
-        yield Static(id="cost-legend", markup=False)
+        yield self._legend_view
         yield self._plot
 
     @property
@@ -92,11 +112,13 @@ class CostPlot(Widget):
         return self._plot
 
     def show(self, snapshot: Snapshot) -> None:
-        """Take a new snapshot; the plot redraws at most every REDRAW_INTERVAL seconds."""
+        """Take a new snapshot; the plot redraws at most every REDRAW_INTERVAL seconds (less
+        often if rendering it takes over BUSY_SHARE of that), always with the latest."""
         self._latest = snapshot
         if not (self.is_mounted and self.is_attached):
             return
-        wait = self._drawn_at + REDRAW_INTERVAL - monotonic()
+        interval = max(REDRAW_INTERVAL, self._plot.render_seconds / BUSY_SHARE)
+        wait = self._drawn_at + interval - monotonic()
         if wait <= 0:
             self.redraw_now()
         elif self._timer is None:
@@ -138,7 +160,7 @@ class CostPlot(Widget):
             low = -1.0 if metric == "r2" else -VALUE_CAP
             self.last_series[METRIC] = (steps.tolist(), np.clip(values, low, VALUE_CAP).tolist())
         self.y_label = "log10 cost" if self.log_scale else "cost"
-        self.query_one("#cost-legend", Static).update(self._legend(metric))
+        self._legend_view.update(self._legend(metric))
         plt = plot.plt
         plt.clear_figure()
         self._draw(plt, metric)
@@ -156,7 +178,7 @@ class CostPlot(Widget):
         if metric:
             names[METRIC] = f"test {METRIC_NAMES.get(metric, metric)} (right)"
         for key, label in names.items():
-            legend.append("• " if key == TEST else "━ ", style="rgb({},{},{})".format(*COLOURS[key]))
+            legend.append(LEGEND_MARKS[key], style=Style(color=Color.from_rgb(*COLOURS[key])))
             legend.append(f"{label}  ")
         return legend
 
@@ -175,7 +197,7 @@ class CostPlot(Widget):
         xs = [x for x, _ in plotted.values()]
         low, high = min(min(x) for x in xs), max(max(x) for x in xs)
         if high > low:
-            ticks = step_ticks(low, high, max(2, self.size.width // 12))
+            ticks = step_ticks(low, high, max(2, min(10, self.size.width // 14)))
             plt.xlim(low, high)
             plt.xticks(ticks, [compact(t) for t in ticks])
         if METRIC in plotted and metric and metric.endswith("accuracy"):

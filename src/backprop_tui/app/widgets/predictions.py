@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from rich.cells import cell_len
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
@@ -60,10 +61,10 @@ def top_text(prediction: Prediction) -> Text:
     return Text("  ".join(f"{label} {prob * 100:.0f} %" for label, prob in prediction.top))
 
 
-def fit(text: Text, width: int) -> Text:
-    """``text`` cut with … (or padded) to exactly ``width`` cells."""
+def fit(text: Text, width: int, pad: bool = True) -> Text:
+    """``text`` cut with … to at most ``width`` cells (and padded to exactly that)."""
     text = text.copy()
-    text.truncate(max(width, 0), overflow="ellipsis", pad=True)
+    text.truncate(max(width, 0), overflow="ellipsis", pad=pad)
     return text
 
 
@@ -89,11 +90,11 @@ class PredictionsPicture:
         else:
             lines += [Text.assemble(mark(p), p.text) for p in predictions]
         for line in lines:
-            yield fit(line, width)
+            yield fit(line, width, pad=False)
 
     def _image_lines(self, predictions: tuple[Prediction, ...], width: int) -> list[Text]:
         images = [p.image if p.image is not None else np.zeros((2, 2)) for p in predictions]
-        text_width = min(CARD_TEXT_MAX, max(max(len(p.text) + 2, top_text(p).cell_len)
+        text_width = min(CARD_TEXT_MAX, max(max(cell_len(p.text) + 2, top_text(p).cell_len)
                                             for p in predictions))
         image_width = max(image.shape[1] for image in images)
         full_row = len(images) * (image_width + 1 + text_width + GAP) - GAP
@@ -102,7 +103,8 @@ class PredictionsPicture:
             image_width = max(image.shape[1] for image in images)
         card_width = image_width + 1 + text_width
         per_row = max(1, (width + GAP) // (card_width + GAP))
-        cards = [self._card(p, image, image_width, text_width)
+        height = max(2, *((image.shape[0] + 1) // 2 for image in images))
+        cards = [self._card(p, image, image_width, text_width, height)
                  for p, image in zip(predictions, images, strict=True)]
         lines: list[Text] = []
         for start in range(0, len(cards), per_row):
@@ -112,12 +114,11 @@ class PredictionsPicture:
         return lines
 
     @staticmethod
-    def _card(prediction: Prediction, image: np.ndarray, image_width: int,
-              text_width: int) -> list[Text]:
-        """Equal-width lines: the picture, then ✓/✗ with the text and the top-3 beside it."""
+    def _card(prediction: Prediction, image: np.ndarray, image_width: int, text_width: int,
+              height: int) -> list[Text]:
+        """``height`` lines of equal width: the picture, ✓/✗ with the text and the top-3."""
         words = [Text.assemble(mark(prediction), prediction.text), top_text(prediction)]
         pixels = half_blocks(image)
-        height = max(len(pixels), len(words))
         pixels += [Text()] * (height - len(pixels))
         words += [Text()] * (height - len(words))
         return [Text.assemble(fit(p, image_width), " ", fit(w, text_width))
@@ -138,6 +139,9 @@ class PredictionsView(Static):
     def show(self, snapshot: Snapshot) -> None:
         """Render ``snapshot``'s predictions (laid out for the current width at paint time)."""
         self.snapshot = snapshot
-        if not (self.is_mounted and self.is_attached):
-            return
-        self.update(PredictionsPicture(snapshot))
+        if self.is_mounted and self.is_attached:
+            self.update(PredictionsPicture(snapshot))
+
+    def on_mount(self) -> None:
+        if self.snapshot is not None:
+            self.update(PredictionsPicture(self.snapshot))

@@ -1,0 +1,139 @@
+"""PredictionsView: header counts, ✓/✗ lines, half-block digits laid out for the width."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+import numpy as np
+import pytest
+from rich.console import Console
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from backprop_tui.app.widgets.predictions import PredictionsPicture, PredictionsView, halve
+from backprop_tui.live.config import PRESETS, build_session
+from backprop_tui.live.snapshot import Prediction, Snapshot, take_snapshot
+
+
+@cache
+def snapshot(preset: str) -> Snapshot:
+    session, _ = build_session(PRESETS[preset].config)
+    session.run(300)
+    return take_snapshot(session, "paused")
+
+
+def picture_lines(snap: Snapshot, width: int) -> list[str]:
+    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(PredictionsPicture(snap))
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+class PredictionsApp(App):
+    def compose(self) -> ComposeResult:
+        yield PredictionsView()
+
+
+async def shown_text(snap: Snapshot, size: tuple[int, int]) -> str:
+    app = PredictionsApp()
+    async with app.run_test(size=size) as pilot:
+        view = app.query_one(PredictionsView)
+        view.show(snap)
+        await pilot.pause()
+        strips = view.render_lines(Region(0, 0, *view.size))
+        return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+@pytest.mark.parametrize("preset", ["adder", "digits", "celsius", "circle"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (20, 6)])
+async def test_real_snapshots_render(preset, size):
+    snap = snapshot(preset)
+    text = await shown_text(snap, size)
+    assert text.startswith("test samples"[: size[0]])
+    assert "✓" in text or "✗" in text
+    assert all(len(line) <= size[0] for line in text.splitlines())
+
+
+async def test_adder_lines_mark_and_describe():
+    snap = snapshot("adder")
+    text = await shown_text(snap, (120, 40))
+    lines = text.splitlines()
+    assert lines[0] == f"test samples — {snap.wrong} of {snap.pool} wrong (mistakes first)"
+    for line, prediction in zip(lines[1:], snap.predictions, strict=False):
+        assert line.startswith("✓ " if prediction.correct else "✗ ")
+        assert " + " in line and "=" in line
+
+
+def test_header_counts_wrong_samples():
+    snap = replace(snapshot("adder"), wrong=3, pool=19)
+    assert picture_lines(snap, 80)[0] == "test samples — 3 of 19 wrong (mistakes first)"
+    empty = replace(snapshot("adder"), wrong=0, pool=0, predictions=())
+    assert picture_lines(empty, 80) == ["test samples — none"]
+
+
+def test_long_lines_are_cut_with_an_ellipsis():
+    lines = picture_lines(snapshot("adder"), 20)
+    assert all(len(line) <= 20 for line in lines)
+    assert lines[1].endswith("…")
+
+
+def test_digits_side_by_side_when_wide_one_per_row_when_narrow():
+    snap = snapshot("digits")
+    wide, narrow = picture_lines(snap, 120), picture_lines(snap, 40)
+    assert "▀" * 8 in wide[1]
+    assert wide[1].count("▀" * 8) >= 2
+    assert all(line.count("▀" * 8) <= 1 for line in narrow)
+    assert len(narrow) == 1 + 4 * len(snap.predictions)
+    assert "%" in wide[2]  # the top-3 line beside the picture
+
+
+def test_top_three_probabilities_as_percent():
+    snap = snapshot("digits")
+    label, prob = snap.predictions[0].top[0]
+    assert f"{label} {prob * 100:.0f} %" in picture_lines(snap, 120)[2]
+
+
+def test_mnist_sized_images_are_halved_unless_they_all_fit():
+    rng = np.random.default_rng(0)
+    predictions = tuple(
+        Prediction(row=i, text=f"true {i}, predicted {i}", correct=bool(i % 2),
+                   image=rng.random((28, 28)), top=((str(i), 0.9), ("1", 0.1)))
+        for i in range(4)
+    )
+    snap = replace(snapshot("digits"), predictions=predictions)
+    halved = picture_lines(snap, 80)
+    assert "▀" * 14 in halved[1] and len(halved) == 1 + 7 * 2  # two rows of two 14×7 cards
+    assert all("▀" * 15 not in line for line in halved)
+    full = picture_lines(snap, 4 * (28 + 1 + 24 + 3))
+    assert "▀" * 28 in full[1] and len(full) == 1 + 14
+
+
+def test_mixed_and_odd_sized_images_line_up():
+    digits = snapshot("digits").predictions
+    odd = replace(digits[1], image=np.ones((5, 3)))
+    snap = replace(snapshot("digits"), predictions=(replace(digits[0], image=None), odd, digits[2]))
+    lines = picture_lines(snap, 120)
+    assert len(lines) == 1 + 4 and "▀" * 8 in lines[1]
+
+
+def test_halve_pads_odd_edges():
+    image = np.arange(9.0).reshape(3, 3)
+    assert halve(image).shape == (2, 2)
+    assert halve(np.ones((28, 28))).shape == (14, 14)
+
+
+async def test_snapshot_shown_before_mounting_appears():
+    view = PredictionsView()
+    view.show(snapshot("adder"))
+    app = PredictionsApp()
+    async with app.run_test() as pilot:
+        await app.mount(view)
+        await pilot.pause()
+        assert view.render_lines(Region(0, 0, 80, 1))[0].text.startswith("test samples — 7 of")
+
+
+async def test_show_after_shutdown_is_ignored():
+    app = PredictionsApp()
+    async with app.run_test():
+        view = app.query_one(PredictionsView)
+    view.show(snapshot("adder"))
