@@ -18,10 +18,14 @@ from typing import Any
 from backprop_tui import runfile
 from backprop_tui.engine import Hyperparameters
 from backprop_tui.errors import BackpropError
-from backprop_tui.live.config import DEFAULT_PRESET, PRESETS, RunConfig, preset_for_dataset
+from backprop_tui.live.config import (
+    DEFAULT_PRESET,
+    PRESETS,
+    RunConfig,
+    build_session,
+    preset_for_dataset,
+)
 
-START_TIMEOUT = 120.0
-"""Seconds to wait for the trainer's first snapshot (MNIST may need to load)."""
 HYPER_HELP = {
     "learning_rate": "learning rate",
     "batch_size": "mini-batch size",
@@ -74,7 +78,8 @@ def add_hyperparameters(p: argparse.ArgumentParser) -> None:
         flags = [f"--{name}" for name in runfile.hyper_flags(f.name)]
         text = HYPER_HELP.get(f.name) or f.metadata.get("help") or f.name.replace("_", " ")
         how: dict[str, Any] = {"action": argparse.BooleanOptionalAction} if kind is bool \
-            else {"type": kind, "choices": choices.get(f.name)}
+            else {"type": kind, "choices": choices.get(f.name), "metavar": None
+                  if f.name in choices else flags[0][2:].upper().replace("-", "_")}
         with suppress(argparse.ArgumentError):  # a field named like another option
             p.add_argument(*flags, dest=f.name, help=text, **how)
 
@@ -104,7 +109,8 @@ def parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         description="Watch a neural network learn, and steer it, in your terminal.",
         epilog="Presets: " + ", ".join(PRESETS) + ".  Keys: press F1 in the app.",
     )
-    commands = app.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    commands = app.add_subparsers(dest="command", metavar="[COMMAND]", title="commands",
+                                  description="without a command, the app opens")
     train = commands.add_parser(
         "train", parents=[common], argument_default=argparse.SUPPRESS,
         help="train without the UI (backprop-tui train --help)",
@@ -175,9 +181,10 @@ def config_from(args: argparse.Namespace | Mapping[str, Any]) -> RunConfig:
         config = replace(config, speed=given["speed"] or None)
     if given.get("seed") is not None and given["seed"] < 0:
         raise BackpropError(f"seed must be ≥ 0, not {given['seed']}")
-    settings = {"hidden": given.get("activation"), "init": given.get("init"),
-                "seed": given.get("seed"),
-                "weights": str(Path(given["load"]).expanduser()) if given.get("load") else None}
+    settings: dict[str, Any] = {"hidden": given.get("activation"), "init": given.get("init"),
+                                "seed": given.get("seed")}
+    if given.get("load"):
+        settings["weights"] = str(Path(given["load"]).expanduser())
     config = replace(config, **{k: v for k, v in settings.items() if v is not None})
     return replace(config, dtype="float32" if given.get("float32") else config.dtype,
                    paused=bool(given.get("paused")) or config.paused)
@@ -200,26 +207,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_app(config: RunConfig) -> int:
-    """Start the trainer, wait for its first snapshot, then run the app until it quits."""
-    from backprop_tui.live.backend import ProcessBackend
-    from backprop_tui.live.trainer import Failure
+    """Start the trainer and open the app at once; the panels fill when the trainer is ready.
 
+    A run built from the person's own files or sizes is checked here first, so that its
+    mistakes are reported before the screen opens; the built-in data sets start straight away.
+    """
+    from backprop_tui.live.backend import ProcessBackend
+
+    if (config.dataset.startswith("csv:") or config.io_sizes or config.weights
+            or config.data_options.get("path")):
+        try:
+            build_session(config)
+        except BackpropError as error:
+            return fail(error)
     backend = ProcessBackend(config)
     backend.start()
     try:
         from backprop_tui.app.app import BackpropApp  # imported while the trainer starts
 
-        first = backend.receive(timeout=START_TIMEOUT)
-        if first is None:
-            return fail("the trainer did not start (see the messages above)")
-        if isinstance(first, Failure):
-            return fail(first.message)
-        BackpropApp(config, backend, first).run()
+        app = BackpropApp(config, backend)
+        app.run()
     except KeyboardInterrupt:
         return 130
     finally:
         backend.close()
-    return 0
+    return fail(app.fatal) if app.fatal else 0
 
 
 def fail(error: object) -> int:

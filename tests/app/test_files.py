@@ -73,20 +73,22 @@ async def test_app_steps_end_with_the_headless_weights(tmp_path):
 
 
 async def test_an_existing_file_asks_before_it_is_overwritten(tmp_path):
-    target = tmp_path / "net.npz"
-    target.write_bytes(b"precious")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        screen = await prompt(pilot, "ctrl+s", target)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert app.screen is screen and target.read_bytes() == b"precious"
-        assert "exists: Enter again to overwrite" in str(screen.query_one("#prompt-warning")
-                                                          .render())
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: target.read_bytes() != b"precious")
-    assert load(target)[0].sizes == (8, 32, 32, 4)
+        for key, name in (("ctrl+s", "net.npz"), ("ctrl+t", "cost.csv")):
+            target = tmp_path / name
+            target.write_bytes(b"precious")
+            screen = await prompt(pilot, key, target)
+            await pilot.press("enter")
+            await pilot.pause(0.1)
+            assert app.screen is screen and target.read_bytes() == b"precious"
+            warning = str(screen.query_one("#prompt-warning").render())
+            assert "exists: Enter again to overwrite" in warning
+            await pilot.press("enter")
+            await wait_for(pilot, lambda t=target: t.read_bytes() != b"precious")
+    assert load(tmp_path / "net.npz")[0].sizes == (8, 32, 32, 4)
+    assert (tmp_path / "cost.csv").read_text().startswith("step,cost,")
 
 
 async def test_escape_cancels_and_writes_nothing(tmp_path, monkeypatch):

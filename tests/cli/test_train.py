@@ -15,6 +15,7 @@ from backprop_tui import runfile
 from backprop_tui.cli import config_from, main, parser, parsers
 from backprop_tui.engine import Hyperparameters, TrainingSession
 from backprop_tui.engine.io import load
+from backprop_tui.live.backend import ThreadBackend
 from backprop_tui.live.commands import Command
 from backprop_tui.live.config import build_session
 from backprop_tui.live.trainer import Trainer
@@ -75,12 +76,14 @@ def test_saved_network_loads_with_identical_predictions(tmp_path, capsys):
 
 
 def test_headless_and_trainer_end_with_identical_weights(tmp_path):
-    flags = ["--preset", "adder", "--seed", "4", "--batch-size", "7", "--l2", "0.003"]
+    flags = ["--preset", "adder", "--seed", "4", "--batch-size", "7", "--l2", "0.003",
+             "--dropout", "0.2"]
     headless, live = tmp_path / "headless.npz", tmp_path / "live.npz"
     assert main(["train", *flags, "--steps", "30", "--save", str(headless), "--quiet"]) == 0
     trainer = Trainer(config_from(parser().parse_args(flags)))
-    trainer.snapshot()  # as the app's trainer does before any command
-    trainer.apply(Command("step", 30))
+    for count in (1, 9, 20):  # snapshots between the steps, as in the app
+        trainer.snapshot()
+        trainer.apply(Command("step", count))
     trainer.apply(Command("save", str(live)))
     assert any("saved the 8-32-32-4 network (step 30)" in n for n in trainer.notes)
     np.testing.assert_array_equal(load(live)[0].flat, load(headless)[0].flat)
@@ -104,7 +107,8 @@ def test_mismatched_load_says_what_fits(tmp_path, capsys):
     assert f"{saved} holds a 1-8-1 network; data set adder needs 8-…-4" in err
 
 
-def test_app_refuses_a_mismatched_load_before_the_screen_opens(tmp_path, capsys):
+def test_app_refuses_a_mismatched_load_before_the_screen_opens(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("backprop_tui.live.backend.ProcessBackend", ThreadBackend)  # quicker
     saved = tmp_path / "celsius.npz"
     assert main(["train", *CELSIUS, "--steps", "1", "--save", str(saved)]) == 0
     assert main(["--dataset", "adder", "--load", str(saved)]) == 2
@@ -193,8 +197,7 @@ def test_subcommand_and_app_share_the_options(capsys):
 
 
 def test_python_dash_m_runs_the_subcommand():
-    result = subprocess.run([sys.executable, "-m", "backprop_tui", "train", "--preset",
-                             "celsius", "--steps", "3", "--json", "--quiet"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0 and result.stderr == ""
-    assert json.loads(result.stdout)["steps"] == 3
+    result = subprocess.run([sys.executable, "-m", "backprop_tui", "train", "--dataset", "nope",
+                             "--json"], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("backprop-tui: error: unknown data set 'nope'")

@@ -75,3 +75,12 @@ def test_unwritable_destination(tmp_path):
         save(Network("2-2"), tmp_path / "no" / "such" / "dir" / "net.npz")
     with pytest.raises(BackpropError, match="is a folder"):
         save(Network("2-2"), tmp_path)
+
+
+def test_saved_files_follow_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = save(Network("2-2"), tmp_path / "net.npz")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

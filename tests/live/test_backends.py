@@ -102,3 +102,17 @@ def test_every_preset_builds_and_snapshots(preset):
     assert snapshot.step == 3 and snapshot.predictions
     if preset.startswith("mnist"):
         assert snapshot.sizes[0] in (64, 784)  # digits stands in when MNIST is not on disk
+
+
+def test_early_stopping_pauses_the_trainer_with_a_message():
+    from backprop_tui.engine import Hyperparameters
+
+    hyper = Hyperparameters(learning_rate=0.01, batch_size=16, optimizer="adam",
+                            early_stopping=True, patience=2, validation_fraction=0.2)
+    trainer = Trainer(replace(PRESETS["adder"].config, hyper=hyper, speed=None))
+    deadline = time.perf_counter() + 20
+    while trainer.running and time.perf_counter() < deadline:
+        trainer.work(0.05)
+    assert not trainer.running
+    snapshot = trainer.snapshot()
+    assert snapshot.status == "paused" and "early stopping" in snapshot.message

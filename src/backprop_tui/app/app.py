@@ -110,6 +110,8 @@ class BackpropApp(App[None]):
         self.backend = backend
         self.first = first
         self.snapshot: Snapshot | None = None
+        self.fatal = ""
+        """Why the trainer could not start (the app then exits with status 2)."""
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen()
@@ -155,7 +157,10 @@ class BackpropApp(App[None]):
 
     @on(TrainerFailed)
     def show_failure(self, event: TrainerFailed) -> None:
-        if self.is_running:
+        if event.failure.fatal:
+            self.fatal = event.failure.message
+            self.exit(return_code=2)
+        elif self.is_running:
             self.notify(event.failure.message, severity="error", timeout=6)
 
     # -- UI → trainer ------------------------------------------------------------------------
@@ -206,24 +211,27 @@ class BackpropApp(App[None]):
         self.push_screen(PickerScreen(self.config), chosen)
 
     def action_save_model(self) -> None:
-        self.ask_path("Save the model to", "npz", lambda path: self.send("save", path))
+        self.ask_path("Save the model to", "npz", lambda path, _: self.send("save", path))
 
     def action_export_svg(self) -> None:
         self.ask_path("Save the screen as SVG to", "svg",
-                      lambda path: runfile.write_text(path, self.export_screenshot()))
+                      lambda path, _: runfile.write_text(path, self.export_screenshot()))
 
     def action_export_costs(self) -> None:
-        self.ask_path("Write the cost history as CSV to", "csv", lambda path: runfile.write_csv(
-            path, *runfile.cost_table(self.snapshot)))  # type: ignore[arg-type]
+        self.ask_path("Write the cost history as CSV to", "csv", lambda path, snapshot:
+                      runfile.write_csv(path, *runfile.cost_table(snapshot)))
 
     def action_write_config(self) -> None:
-        self.ask_path("Write the configuration as TOML to", "toml", lambda path: runfile.write(
-            path, runfile.config_values(runfile.current_config(self.config, self.snapshot))))
+        self.ask_path("Write the configuration as TOML to", "toml", lambda path, snapshot:
+                      runfile.write(path, runfile.config_values(
+                          runfile.current_config(self.config, snapshot))))
 
-    def ask_path(self, title: str, suffix: str, then: Callable[[str], object]) -> None:
-        """Prompt for a file path, then ``then(path)``: a Path returned is a file written
-        here (announced), None a command sent (the trainer reports back)."""
-        if self.snapshot is None:
+    def ask_path(self, title: str, suffix: str, then: Callable[[str, Snapshot], object]
+                 ) -> None:
+        """Prompt for a file path, then ``then(path, latest snapshot)``: a Path returned is
+        a file written here (announced), None a command sent (the trainer reports back)."""
+        first = self.snapshot
+        if first is None:
             self.notify("the trainer has not started yet", severity="warning")
             return
 
@@ -231,15 +239,14 @@ class BackpropApp(App[None]):
             if path is None:
                 return
             try:
-                written = then(path)
+                written = then(path, self.snapshot or first)
             except BackpropError as error:
                 self.notify(str(error), severity="error", timeout=6)
                 return
             if written is not None:
                 self.notify(f"wrote {written}")
 
-        name = runfile.default_name(self.snapshot.dataset, suffix)
-        self.push_screen(PathPrompt(title, name), chosen)
+        self.push_screen(PathPrompt(title, runfile.default_name(first.dataset, suffix)), chosen)
 
     @on(TopologyView.Selected)
     def neuron_selected(self, event: TopologyView.Selected) -> None:

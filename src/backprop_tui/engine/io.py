@@ -31,6 +31,9 @@ def atomic_write(path: str | Path, write: object) -> None:
     except OSError as error:
         raise BackpropError(f"cannot write {path}: {error.strerror}") from None
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(handle, 0o666 & ~umask)  # as a plain open() would, not mkstemp's 0600
         with os.fdopen(handle, "wb") as file:
             write(file)  # type: ignore[operator]
         os.replace(temporary, path)

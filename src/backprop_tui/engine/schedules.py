@@ -29,8 +29,8 @@ class ScheduleSettings(Protocol):
 class Plateau:
     """Counts epochs whose value fails to fall at least ``tol`` below the best one so far.
 
-    As scikit-learn's MLP: an epoch with value v is *bad* when v > best − tol (the count
-    restarts at 0 otherwise); ``best`` becomes v whenever v < best.
+    As scikit-learn's MLP: an epoch with value v is *bad* when v > best − tol or v is NaN
+    (the count restarts at 0 otherwise); ``best`` becomes v whenever v < best.
     """
 
     def __init__(self) -> None:

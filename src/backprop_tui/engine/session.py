@@ -8,8 +8,8 @@ training rows.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +31,11 @@ WHOLE_NUMBERS = ("batch_size", "decay_every", "schedule_epochs", "patience")
 NOT_NUMBERS = ("optimizer", "schedule", "early_stopping")
 
 
+def _option(default: object, help: str) -> Any:
+    """A hyperparameter field with ``help`` for the command line."""
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class Hyperparameters:
     """What may change between any two steps without touching the weights."""
@@ -44,23 +49,21 @@ class Hyperparameters:
     l1: float = 0.0
     clip: float = 0.0
     """Largest allowed global gradient norm; 0 means no clipping."""
-    dropout: float | tuple[float, ...] = 0.0
-    """Probability of dropping a hidden unit in a training step (never when evaluating): one
-    rate for every hidden layer, or a tuple with one rate per hidden layer."""
-    schedule: str = "constant"
-    """Learning-rate schedule: ``constant``, ``step``, ``cosine`` or ``adaptive``."""
-    decay: float = 0.5
-    """``step`` schedule: the rate is multiplied by this every ``decay_every`` epochs."""
-    decay_every: int = 10
-    schedule_epochs: int = 100
-    """``cosine`` schedule: epochs from the base rate down to 0."""
-    tol: float = 1e-4
-    """Smallest cost decrease that counts as an improvement (adaptive schedule, early stop)."""
-    early_stopping: bool = False
-    """Hold out ``validation_fraction`` of the training rows; stop after ``patience`` epochs
-    without a lower validation cost and restore the best weights."""
-    validation_fraction: float = 0.1
-    patience: int = 10
+    dropout: float | tuple[float, ...] = _option(
+        0.0, "probability of dropping a hidden unit in a training step (0: no dropout)")
+    """One rate for every hidden layer, or a tuple of one rate per hidden layer."""
+    schedule: str = _option("constant", "learning-rate schedule: " + ", ".join(SCHEDULES))
+    decay: float = _option(0.5, "step schedule: multiply the rate by this every decay-every "
+                           "epochs")
+    decay_every: int = _option(10, "step schedule: epochs between two decays")
+    schedule_epochs: int = _option(100, "cosine schedule: epochs from the rate down to 0")
+    tol: float = _option(1e-4, "smallest cost decrease that counts as progress (adaptive "
+                         "schedule, early stopping)")
+    early_stopping: bool = _option(False, "hold out a validation split; when its cost stops "
+                                   "falling, stop and restore the best weights")
+    validation_fraction: float = _option(0.1, "early stopping: fraction of the training rows "
+                                         "held out")
+    patience: int = _option(10, "early stopping: epochs without progress before it stops")
 
     def __post_init__(self) -> None:
         if isinstance(self.dropout, list):  # e.g. read back from JSON
@@ -97,9 +100,8 @@ class Hyperparameters:
             if name not in choices:
                 raise BackpropError(
                     f"unknown {kind} {name!r}; choose one of: {', '.join(choices)}")
-        if not isinstance(self.early_stopping, bool):
-            raise BackpropError(f"early_stopping must be True or False, not "
-                                f"{self.early_stopping!r}")
+        if not isinstance(stop := self.early_stopping, bool):
+            raise BackpropError(f"early_stopping must be True or False, not {stop!r}")
 
     def dropout_rates(self, hidden_layers: int) -> tuple[float, ...]:
         """One dropout rate per hidden layer; () when dropout is off everywhere."""

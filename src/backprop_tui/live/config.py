@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backprop_tui.engine import Hyperparameters, Network, TrainingSession, format_sizes, rebuild
+from backprop_tui.engine.io import load
 from backprop_tui.errors import BackpropError
 
 if TYPE_CHECKING:
@@ -149,9 +150,7 @@ def fresh_network(config: RunConfig, dataset: Dataset) -> Network:
 def loaded_network(config: RunConfig, dataset: Dataset) -> Network:
     """The network in ``config.weights``, checked against the data set's sizes (and a full
     ``--arch``), in ``config.dtype``."""
-    from backprop_tui.engine import io
-
-    network, _ = io.load(config.weights)
+    network, _ = load(config.weights)
     held = f"{config.weights} holds a {format_sizes(network.sizes)} network"
     if (network.sizes[0], network.sizes[-1]) != (dataset.n_inputs, dataset.n_outputs):
         raise BackpropError(f"{held}; data set {dataset.name} needs "

@@ -10,7 +10,14 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from backprop_tui.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, Diverged, format_sizes, rebuild
+from backprop_tui.engine import (
+    HIDDEN_ACTIVATIONS,
+    OPTIMIZERS,
+    Diverged,
+    Stopped,
+    format_sizes,
+    rebuild,
+)
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.commands import LADDERS, Command, along
 from backprop_tui.live.config import RunConfig, build_session
@@ -172,6 +179,13 @@ class Trainer:
         except Diverged as diverged:
             self.running, self.epoch_target = False, None
             self.message = f"{diverged} — lower the learning rate (-) or reset (r)"
+            return False
+        except Stopped:
+            self.running, self.epoch_target = False, None
+            return False
+        if self.session.stopped:
+            self.running, self.epoch_target = False, None
+            self.message = f"{self.session.stopped} — best weights restored; r resets"
             return False
         if self.epoch_target is not None and self.session.epoch >= self.epoch_target:
             self.running, self.epoch_target = False, None

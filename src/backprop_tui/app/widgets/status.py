@@ -23,13 +23,12 @@ def percent_or_number(name: str, value: float) -> str:
 
 
 def status_text(snapshot: Snapshot) -> Text:
-    """Two lines: progress, then hyperparameters (then the trainer's message, if any)."""
+    """Two lines: progress and test metrics, then the network and every hyperparameter in
+    force (then the trainer's message, if any)."""
     s, h = snapshot, snapshot.hyper
     text = Text()
     text.append(f" {s.status.upper()} ", STATUS_STYLES.get(s.status, "bold"))
     text.append(f"  {s.dataset_summary or s.dataset}", "bold")
-    text.append(f"  {format_sizes(s.sizes)} {s.hidden} → {s.output} + "
-                f"{LOSS_NAMES.get(s.loss, s.loss)}")
     text.append(f"  epoch {s.epoch} ({100 * s.epoch_progress:.0f} %)  step {s.step:,}")
     if s.status == "running":
         text.append(f"  {s.samples_per_second:,.0f} samples/s")
@@ -38,25 +37,38 @@ def status_text(snapshot: Snapshot) -> Text:
         if value is not None:
             text.append(f"  test {METRIC_LABELS.get(name, name)} ", "dim")
             text.append(percent_or_number(name, value), "bold cyan")
-    text.append("\n")
-    speed = "flat out" if s.speed is None else f"{s.speed:g} steps/s"
-    fields = [
-        ("η", f"{h.learning_rate:g}"), ("batch", str(h.batch_size)), ("opt", h.optimizer),
-        ("μ", f"{h.momentum:g}"), ("L2", f"{h.l2:g}"), ("L1", f"{h.l1:g}"),
-        ("init", s.init), ("dtype", s.dtype), ("speed", speed),
-    ]
-    if h.clip:
-        fields.insert(6, ("clip", f"{h.clip:g}"))
-    if s.preset:
-        fields.append(("preset", s.preset))
-    for label, value in fields:
+    text.append(f"\n {format_sizes(s.sizes)} {s.hidden} → {s.output} + "
+                f"{LOSS_NAMES.get(s.loss, s.loss)} ")
+    for label, value in _hyperparameters(s):
         text.append(f" {label} ", "dim")
         text.append(value, "bold")
-        text.append(" ")
     if s.message:
         style = "bold red" if s.status == "diverged" else "italic"
         text.append("\n " + s.message, style)
     return text
+
+
+def _hyperparameters(s: Snapshot) -> list[tuple[str, str]]:
+    """(label, value) for every hyperparameter; the optional ones only when in use."""
+    h = s.hyper
+    fields = [("η", f"{h.learning_rate:g}"), ("batch", str(h.batch_size)), ("opt", h.optimizer),
+              ("μ", f"{h.momentum:g}"), ("L2", f"{h.l2:g}"), ("L1", f"{h.l1:g}")]
+    if h.clip:
+        fields.append(("clip", f"{h.clip:g}"))
+    if h.dropout:
+        fields.append(("dropout", str(h.dropout)))
+    if h.schedule != "constant":
+        fields.append(("schedule", h.schedule))
+    if h.early_stopping:
+        fields.append(("early stop", f"patience {h.patience}"))
+    if s.init != "auto":
+        fields.append(("init", s.init))
+    if s.dtype != "float64":
+        fields.append(("dtype", s.dtype))
+    fields.append(("speed", "flat out" if s.speed is None else f"{s.speed:g}/s"))
+    if s.preset:
+        fields.append(("preset", s.preset))
+    return fields
 
 
 class StatusBar(Static):
