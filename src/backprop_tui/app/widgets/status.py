@@ -25,7 +25,7 @@ def percent_or_number(name: str, value: float) -> str:
 def status_text(snapshot: Snapshot) -> Text:
     """Two lines: progress and test metrics, then the network and every hyperparameter in
     force (then the trainer's message, if any)."""
-    s, h = snapshot, snapshot.hyper
+    s = snapshot
     text = Text()
     text.append(f" {s.status.upper()} ", STATUS_STYLES.get(s.status, "bold"))
     text.append(f"  {s.dataset_summary or s.dataset}", "bold")
