@@ -1,5 +1,6 @@
-"""``backprop-tui``: open the app (``backprop-tui [options]``) or train without it
-(``backprop-tui train [options]``), with one definition of the options both take.
+"""``backprop-tui``: open the app (``backprop-tui [options]``), train without it
+(``backprop-tui train [options]``) or serve it in a browser (``backprop-tui serve``), with one
+definition of the options they take; ``backprop-tui replay FILE`` re-runs a ``--record`` file.
 
 Bad input ends here with one line on stderr and exit status 2, before the screen opens or
 training starts.
@@ -25,6 +26,7 @@ from backprop_tui.live.config import (
     build_session,
     preset_for_dataset,
 )
+from backprop_tui.serve import DEFAULT_PORT, app_argv
 
 HYPER_HELP = {
     "learning_rate": "learning rate",
@@ -118,6 +120,22 @@ def parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                     "status 0 when done, 1 if training diverged, 2 for bad input.",
     )
     add_train_options(train)
+    app.add_argument("--record", metavar="FILE.jsonl", default=argparse.SUPPRESS,
+                     help="record the configuration and every command that changes training "
+                          "(backprop-tui replay FILE re-runs it)")
+    replay = commands.add_parser(
+        "replay", help="re-run a --record file without the UI and compare the final metrics",
+        description="Re-run a recorded session without the UI: the final test metrics on "
+                    "stderr, and whether they match the recording. Exit status 0 when "
+                    "identical, 1 when different, 2 for a bad file.")
+    replay.add_argument("file", metavar="FILE.jsonl", help="a file written with --record")
+    replay.add_argument("--json", action="store_true", help="print one JSON line on stdout")
+    serve = commands.add_parser(
+        "serve", parents=[common], argument_default=argparse.SUPPRESS,
+        help="serve the app in a web browser on 127.0.0.1 (textual-serve)",
+        description="Serve the app, with these options, in a web browser on 127.0.0.1.")
+    serve.add_argument("--port", type=int, metavar="N",
+                       help=f"port to listen on (default {DEFAULT_PORT})")
     return app, train
 
 
@@ -193,12 +211,30 @@ def config_from(args: argparse.Namespace | Mapping[str, Any]) -> RunConfig:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if args.command == "replay":
+            from backprop_tui.replay import main as replay
+
+            return replay(args.file, args.json)
         given = gather(args)
+        record = given.pop("record", None)
+        if record and args.command:
+            raise BackpropError(f"--record is an app option, not one of {args.command}'s")
         config = config_from(given)
         if args.command == "train":
             from backprop_tui.headless import train
 
             return train(config, given)
+        if args.command == "serve":
+            from backprop_tui.serve import serve
+
+            options = {k: v for k, v in vars(args).items() if k not in ("command", "port")}
+            return serve(app_argv(options, common_options()._actions),
+                         getattr(args, "port", DEFAULT_PORT))
+        if record:
+            from backprop_tui.headless import check_target
+
+            check_target(record, force=True)
+            config = replace(config, record=record)
     except BackpropError as error:
         return fail(error)
     except KeyboardInterrupt:

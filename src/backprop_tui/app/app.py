@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from backprop_tui import runfile
-from backprop_tui.app.screens.help import HelpScreen
+from backprop_tui.app.screens.breakpoints import BreakpointsScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.screens.prompt import PathPrompt
@@ -24,6 +24,7 @@ from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.backend import Backend
 from backprop_tui.live.backend import Message as TrainerMessage
+from backprop_tui.live.breakpoints import TARGET_METRICS, Breakpoints
 from backprop_tui.live.commands import Command
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.snapshot import Snapshot
@@ -65,6 +66,8 @@ BINDINGS = [
     _b("p", "samples(1)", "Next sample", "Show the next test samples"),
     _b("P", "samples(-1)", "Previous sample", "Show the previous test samples"),
     _b("g", "log_scale", "Log cost", "Plot log10 of the cost, or the cost"),
+    _b("x", "breakpoints", "Breakpoints", "Pause by itself on non-finite values, a cost spike, "
+       "dead units, a large gradient, a target metric or an epoch"),
     _b("d", "pick", "Data/preset", "Choose a data set, preset or architecture", show=True),
     _b("ctrl+s", "save_model", "Save model", "Save the network and hyperparameters (.npz); "
        "continue later with --load FILE"),
@@ -199,6 +202,8 @@ class BackpropApp(App[None]):
         self.screen_stack[0].query_one(CostPlot).toggle_log()
 
     def action_help(self) -> None:
+        from backprop_tui.app.screens.help import HelpScreen  # Markdown: load it when asked
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(BINDINGS))
 
@@ -209,6 +214,19 @@ class BackpropApp(App[None]):
                 self.send("config", config)
 
         self.push_screen(PickerScreen(self.config), chosen)
+
+    def action_breakpoints(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            self.notify("the trainer has not started yet", severity="warning")
+            return
+
+        def chosen(breakpoints: Breakpoints | None) -> None:
+            if breakpoints is not None:
+                self.send("breakpoints", breakpoints)
+
+        metric = TARGET_METRICS[snapshot.task].replace("_", " ")
+        self.push_screen(BreakpointsScreen(snapshot.breakpoints, metric), chosen)
 
     def action_save_model(self) -> None:
         self.ask_path("Save the model to", "npz", lambda path, _: self.send("save", path))

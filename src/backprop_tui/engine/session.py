@@ -292,6 +292,7 @@ class TrainingSession:
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
         cost = trace.cost
         square_norm = float(np.vdot(trace.grad, trace.grad))
+        self.grad_square_norm = square_norm
         self._check(cost, square_norm)
         if hyper.clip and square_norm > hyper.clip**2:
             trace.grad *= hyper.clip / math.sqrt(square_norm)

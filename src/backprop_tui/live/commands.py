@@ -29,7 +29,9 @@ class Command:
     ``nudge`` ((name, ±1) along a ladder), ``set`` (dict of hyperparameters), ``cycle``
     (``optimizer`` or ``hidden``), ``add_layer``, ``remove_layer``, ``resize`` ((layer, ±1)),
     ``select`` ((layer, neuron)), ``samples`` (±count), ``config`` (a RunConfig), ``save``
-    (a path: the network and hyperparameters, reported by a note), ``quit``.
+    (a path: the network and hyperparameters, reported by a note), ``breakpoints`` (a
+    :class:`~backprop_tui.live.breakpoints.Breakpoints`: conditions that pause training),
+    ``quit``.
     """
 
     action: str

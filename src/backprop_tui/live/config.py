@@ -40,6 +40,8 @@ class RunConfig:
     weights: str = ""
     """A network file (``--load``) to start from: its architecture, activations and weights
     replace ``hidden_sizes``, ``hidden``, ``output``, ``loss`` and ``init``."""
+    record: str = ""
+    """A file to record the session's commands to (``--record``; see backprop_tui.replay)."""
 
     def with_arch(self, sizes: tuple[int, ...]) -> RunConfig:
         """Take a full architecture (inputs, hidden…, outputs), checked when built."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backprop_tui.engine import Hyperparameters, TrainingSession, correct
+from backprop_tui.live.breakpoints import Breakpoints, inactive_fraction, probe_rows
 
 PLOT_POINTS = 400
 """Longest series sent to the cost plot (≈ 2× a wide plot's columns)."""
@@ -22,8 +23,6 @@ MAX_SHOWN = 12
 PREDICTION_POOL = 500
 """Test rows the predictions panel chooses from (mistakes first)."""
 PREDICTIONS_SHOWN = 6
-PROBE_ROWS = 256
-"""Training rows used for per-layer activity and gradient statistics."""
 HISTOGRAM_BINS = 16
 
 
@@ -121,6 +120,10 @@ class Snapshot:
     """Mistakes among the pooled test rows."""
     pool: int
     seq: int = 0
+    breakpoints: Breakpoints = field(default_factory=Breakpoints)
+    """The breakpoints in force."""
+    breakpoint: str = ""
+    """Why a breakpoint paused the training (while it stays paused), else ''."""
     notes: tuple[str, ...] = field(default=())
     """One-off notices for the person (shown once as toasts)."""
     created: float = field(default_factory=time.time)
@@ -147,22 +150,15 @@ def smooth(values: np.ndarray, span: int) -> np.ndarray:
     return np.convolve(values, kernel, "same") / np.convolve(np.ones(len(values)), kernel, "same")
 
 
-def _layer_stats(session: TrainingSession, probe_rows: np.ndarray) -> tuple[LayerStats, ...]:
+def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats, ...]:
     net, hyper = session.network, session.hyper
     with np.errstate(all="ignore"):
-        trace = net.gradients(session.x_train[probe_rows], session.y_train[probe_rows],
+        trace = net.gradients(session.x_train[rows], session.y_train[rows],
                               l2=hyper.l2, l1=hyper.l1)
     stats = []
     for index, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         name = net.activation_name(index)
-        a = trace.a[index + 1]
-        if name in ("relu", "leaky_relu"):
-            inactive = float(np.mean(np.all(trace.z[index] <= 0, axis=0)))
-        elif name in ("sigmoid", "tanh"):
-            low = 0.0 if name == "sigmoid" else -1.0
-            inactive = float(np.mean((a < low + 0.01) | (a > 0.99)))
-        else:
-            inactive = 0.0
+        inactive = inactive_fraction(name, trace.z[index], trace.a[index + 1])
         w_norm = float(np.linalg.norm(w))
         g_norm = float(np.linalg.norm(trace.dW[index]))
         finite = np.isfinite(w).all()
@@ -240,6 +236,8 @@ def take_snapshot(
     seq: int = 0,
     notes: tuple[str, ...] = (),
     reuse: Snapshot | None = None,
+    breakpoints: Breakpoints | None = None,
+    breakpoint: str = "",
 ) -> Snapshot:
     """Copy what the UI shows out of ``session``.
 
@@ -251,8 +249,7 @@ def take_snapshot(
         layers, topology = reuse.layers, reuse.topology
         predictions, wrong, pool_size = reuse.predictions, reuse.wrong, reuse.pool
     else:
-        rng = np.random.default_rng(session.seed)
-        probe = np.sort(rng.permutation(len(session.x_train))[:PROBE_ROWS])
+        probe = probe_rows(session)
         pool = np.arange(min(PREDICTION_POOL, len(session.x_test)))
         predictions, wrong = _predictions(session, pool, offset)
         row = predictions[0].row if predictions else None
@@ -277,5 +274,5 @@ def take_snapshot(
         samples_per_second=samples_per_second, cost_steps=frozen(cost_steps), cost=frozen(cost),
         epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
         layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
-        seq=seq, notes=notes,
+        seq=seq, notes=notes, breakpoints=breakpoints or Breakpoints(), breakpoint=breakpoint,
     )

@@ -19,6 +19,7 @@ from backprop_tui.engine import (
     rebuild,
 )
 from backprop_tui.errors import BackpropError
+from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along
 from backprop_tui.live.config import RunConfig, build_session
 from backprop_tui.live.snapshot import Snapshot, take_snapshot
@@ -49,12 +50,15 @@ class Trainer:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.session, note = build_session(config)
+        from backprop_tui.replay import recorder_for  # here: replay imports the trainer
+        self.recorder = recorder_for(self, config)
         self.running = not config.paused
         self.speed = config.speed
         self.epoch_target: int | None = None
         self.offset = 0
         self.selected: tuple[int, int] | None = None
         self.message = ""
+        self._do_breakpoints(Breakpoints())
         self.notes: list[str] = [note] if note else []
         self.seq = 0
         self._last: Snapshot | None = None
@@ -68,7 +72,10 @@ class Trainer:
         handler = getattr(self, f"_do_{command.action}", None)
         if handler is None:
             raise BackpropError(f"unknown command {command.action!r}")
+        step = self.session.step_count
         handler(command.value)
+        if self.recorder:
+            self.recorder.log(step, command, self.session)
 
     def _do_run(self, value: object) -> None:
         self.running = (not self.running) if value is None else bool(value)
@@ -78,13 +85,13 @@ class Trainer:
         self._restart_pacing()
 
     def _do_step(self, value: object) -> None:
-        self.running = False
-        self.epoch_target = None
+        self.running, self.epoch_target, self.message = False, None, ""
         for _ in range(int(value or 1)):  # type: ignore[call-overload]
-            self._train_one()
+            if not self._train_one():  # a breakpoint, divergence or early stop
+                break
 
     def _do_epoch(self, value: object) -> None:
-        self.running = True
+        self.running, self.message = True, ""
         self.epoch_target = self.session.epoch + 1
         self._restart_pacing()
 
@@ -155,6 +162,12 @@ class Trainer:
         self.message = ""
         self._restart_pacing()
 
+    def _do_breakpoints(self, value: object) -> None:
+        """Watch for ``value`` (a Breakpoints) from the next step on."""
+        self.breakpoints: Breakpoints = value  # type: ignore[assignment]
+        self.watcher = Watcher(self.breakpoints)
+        self._watching = self.breakpoints.thresholds
+
     def _do_save(self, value: object) -> None:
         """Save the network and hyperparameters to the path ``value`` (atomically)."""
         save_network(self.session, str(value))
@@ -175,10 +188,11 @@ class Trainer:
 
     def _train_one(self) -> bool:
         try:
-            self.session.step()
+            cost = self.session.step()
         except Diverged as diverged:
             self.running, self.epoch_target = False, None
-            self.message = f"{diverged} — lower the learning rate (-) or reset (r)"
+            self.message = self.watcher.diverged(self.session) or str(diverged)
+            self.message += " — lower the learning rate (-) or reset (r)"
             return False
         except Stopped:
             self.running, self.epoch_target = False, None
@@ -186,6 +200,9 @@ class Trainer:
         if self.session.stopped:
             self.running, self.epoch_target = False, None
             self.message = f"{self.session.stopped} — best weights restored; r resets"
+            return False
+        if self._watching and (reason := self.watcher.check(self.session, cost)):
+            self.running, self.epoch_target, self.message = False, None, reason
             return False
         if self.epoch_target is not None and self.session.epoch >= self.epoch_target:
             self.running, self.epoch_target = False, None
@@ -210,6 +227,16 @@ class Trainer:
                 return 0.0
         return 0.0
 
+    @property
+    def breakpoint(self) -> str:
+        """The reason a breakpoint paused training, while its message stands."""
+        return self.message if self.message.startswith("breakpoint:") else ""
+
+    def close(self) -> None:
+        """Finish the recording, if any (its end line holds the final metrics)."""
+        if self.recorder:
+            self.recorder.finish()
+
     def state(self) -> tuple[int, bool, str | None]:
         """What a new snapshot would differ in: steps taken, running, divergence."""
         return self.session.step_count, self.running, self.session.diverged
@@ -233,6 +260,7 @@ class Trainer:
             self.session, status, message=self.message, preset=self.config.preset,
             speed=self.speed, samples_per_second=self.samples_per_second if self.running else 0.0,
             offset=self.offset, selected=self.selected, seq=self.seq, notes=notes, reuse=reuse,
+            breakpoints=self.breakpoints, breakpoint=self.breakpoint,
         )
         return self._last
 
@@ -254,6 +282,7 @@ def serve(config: RunConfig, commands: Connection, snapshots: Connection) -> Non
             while commands.poll(wait):
                 command = commands.recv()
                 if command.action == "quit":
+                    trainer.close()
                     return
                 try:
                     trainer.apply(command)

@@ -52,5 +52,5 @@ class HelpScreen(ModalScreen[None]):
         self.text = ABOUT + keys_table(bindings) + "\n\nCtrl+P opens the command palette."
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with VerticalScroll(id="help-body", classes="dialog"):
             yield Markdown(self.text)

@@ -32,7 +32,7 @@ class PickerScreen(ModalScreen[RunConfig | None]):
                    for p in PRESETS.values()]
         options += [Option(f"data    {name}", id=f"data:{name}") for name in dataset_names()
                     if name != "csv"]
-        with Vertical(id="picker-body"):
+        with Vertical(id="picker-body", classes="dialog"):
             yield Label("[b]Choose what to train[/b]  (Enter picks, Esc cancels)")
             yield OptionList(*options, id="choices")
             yield Label("or a data set by name, e.g. csv:path/to/file.csv (target = last column)",

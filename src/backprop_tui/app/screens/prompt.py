@@ -19,14 +19,6 @@ class PathPrompt(ModalScreen[str | None]):
     """Returns the chosen path (``~`` expanded), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
-    DEFAULT_CSS = """
-    PathPrompt { align: center middle; background: $background 60%; }
-    #prompt-body {
-        width: 80; max-width: 95%; height: auto;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    #prompt-warning { color: $warning; }
-    """
 
     def __init__(self, title: str, value: str) -> None:
         super().__init__()
@@ -36,7 +28,7 @@ class PathPrompt(ModalScreen[str | None]):
         """The path the person was warned exists; Enter on it again overwrites it."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-body"):
+        with Vertical(id="prompt-body", classes="dialog"):
             yield Label(f"[b]{self.title_text}[/b]  (Enter accepts, Esc cancels)")
             yield Input(self.value, id="path")
             yield Label("", id="prompt-warning", markup=False)

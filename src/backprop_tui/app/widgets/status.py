@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.engine import format_sizes
+from backprop_tui.live.breakpoints import TARGET_METRICS
 from backprop_tui.live.snapshot import Snapshot
 
 STATUS_STYLES = {"running": "bold green", "paused": "bold yellow", "diverged": "bold white on red"}
@@ -14,6 +15,9 @@ METRIC_LABELS = {
     "accuracy": "accuracy", "word_accuracy": "word acc", "bit_accuracy": "bit acc",
     "r2": "R²", "mae": "MAE",
 }
+
+
+TARGET_LABELS = {"accuracy": "acc", "word_accuracy": "word acc", "r2": "R²"}
 
 
 def percent_or_number(name: str, value: float) -> str:
@@ -42,9 +46,10 @@ def status_text(snapshot: Snapshot) -> Text:
     for label, value in _hyperparameters(s):
         text.append(f" {label} ", "dim")
         text.append(value, "bold")
-    if s.message:
-        style = "bold red" if s.status == "diverged" else "italic"
-        text.append("\n " + s.message, style)
+    if s.message:  # a breakpoint's reason is the message, highlighted
+        style = "bold yellow" if s.breakpoint else "italic"
+        style = "bold red" if s.status == "diverged" else style
+        text.append(("\n ⏸ " if s.breakpoint else "\n ") + s.message, style)
     return text
 
 
@@ -68,7 +73,14 @@ def _hyperparameters(s: Snapshot) -> list[tuple[str, str]]:
     fields.append(("speed", "flat out" if s.speed is None else f"{s.speed:g}/s"))
     if s.preset:
         fields.append(("preset", s.preset))
+    if watched := s.breakpoints.summary(target_label(s)):
+        fields.append(("break", watched))
     return fields
+
+
+def target_label(s: Snapshot) -> str:
+    """The short name of the metric the target breakpoint compares."""
+    return TARGET_LABELS[TARGET_METRICS[s.task]]
 
 
 class StatusBar(Static):
