@@ -202,16 +202,21 @@ async def test_command_palette_has_every_action():
                 assert binding.description in titles
 
 
+async def pick(pilot, enter_in: str, **values: str) -> None:
+    """Open the picker with ``d``, fill its inputs and press Enter in ``#enter_in``."""
+    await pilot.press("d")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, PickerScreen))
+    for name, value in values.items():
+        pilot.app.screen.query_one(f"#{name}").value = value
+    pilot.app.screen.query_one(f"#{enter_in}").focus()
+    await pilot.press("enter")
+
+
 async def test_picker_switches_data_set_without_restarting():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
-        app.screen.query_one("#hidden").value = "6-3"
-        app.screen.query_one("#dataset").value = "circle"
-        app.screen.query_one("#dataset").focus()
-        await pilot.press("enter")
+        await pick(pilot, "dataset", hidden="6-3", dataset="circle")
         await wait_for(pilot, lambda: app.snapshot.dataset == "circle")
         assert app.snapshot.sizes == (2, 6, 3, 2)
         await wait_for(pilot, lambda: app.snapshot.step > 0)  # a picked run starts training
@@ -221,11 +226,7 @@ async def test_picker_rejects_bad_hidden_layers_and_cancels():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
-        app.screen.query_one("#hidden").value = "3-x"
-        app.screen.query_one("#hidden").focus()
-        await pilot.press("enter")
+        await pick(pilot, "hidden", hidden="3-x")
         await pilot.pause(0.1)
         assert isinstance(app.screen, PickerScreen)  # still open, with a notice
         assert any("bad hidden layers" in n.message for n in app._notifications)
@@ -240,11 +241,7 @@ async def test_bad_data_set_in_the_picker_is_a_notice_not_a_crash(tmp_path):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
-        app.screen.query_one("#dataset").value = f"csv:{bad}"
-        app.screen.query_one("#dataset").focus()
-        await pilot.press("enter")
+        await pick(pilot, "dataset", dataset=f"csv:{bad}")
         await wait_for(pilot, lambda: any("missing value" in n.message
                                           for n in app._notifications))
         assert app.snapshot.dataset == "adder"

@@ -11,21 +11,18 @@ from textual.app import App, ComposeResult
 
 from backprop_tui.app.widgets.colours import compact, diverging_colour
 from backprop_tui.app.widgets.topology import NODE, TopologyView, draw
-from backprop_tui.live.config import PRESETS, build_session
-from backprop_tui.live.snapshot import Snapshot, take_snapshot
+from backprop_tui.live.snapshot import Snapshot
 
-PRESET_NAMES = ("adder", "adder-post", "digits", "circle", "celsius", "regression-post")
+from .conftest import WIDGET_PRESETS as PRESET_NAMES
+from .conftest import preset_snapshot
+
 SIZES = ((120, 40), (80, 24), (20, 6), (10, 3))
 
 
 @pytest.fixture(scope="module")
 def snapshots() -> dict[str, Snapshot]:
-    out = {}
-    for name in PRESET_NAMES:
-        session, _ = build_session(PRESETS[name].config)
-        session.run(100)
-        out[name] = take_snapshot(session, "paused", selected=(1, 5 if name == "digits" else 0))
-    return out
+    return {name: preset_snapshot(name, selected=(1, 5 if name == "digits" else 0))
+            for name in PRESET_NAMES}
 
 
 class TopologyApp(App[None]):

@@ -17,20 +17,15 @@ from backprop_tui.app.widgets.weight_stats import (
     stats_table,
     update_ratio,
 )
-from backprop_tui.live.config import PRESETS, build_session
-from backprop_tui.live.snapshot import LayerStats, Snapshot, take_snapshot
+from backprop_tui.live.snapshot import LayerStats, Snapshot
 
-PRESET_NAMES = ("adder", "adder-post", "digits", "circle", "celsius", "regression-post")
+from .conftest import WIDGET_PRESETS as PRESET_NAMES
+from .conftest import preset_snapshot
 
 
 @pytest.fixture(scope="module")
 def snapshots() -> dict[str, Snapshot]:
-    out = {}
-    for name in PRESET_NAMES:
-        session, _ = build_session(PRESETS[name].config)
-        session.run(100)
-        out[name] = take_snapshot(session, "paused", selected=(1, 0))
-    return out
+    return {name: preset_snapshot(name) for name in PRESET_NAMES}
 
 
 class StatsApp(App[None]):
