@@ -31,17 +31,28 @@ from backprop_tui.live.snapshot import Snapshot
 from backprop_tui.live.trainer import Failure
 
 
-def _b(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
-    return Binding(key, action, description, show=show, tooltip=tooltip, id=action.split("(")[0])
+def _b(key: str, action: str, description: str, tooltip: str, show: bool = False,
+       group: Binding.Group | None = None) -> Binding:
+    return Binding(key, action, description, show=show, tooltip=tooltip,
+                   id=action.split("(")[0], group=group)
+
+
+RATE = Binding.Group("η")
+SPEED = Binding.Group("speed")
 
 
 BINDINGS = [
+    _b("f1,question_mark", "help", "Help", "Show this help", show=True),
+    _b("q", "quit", "Quit", "Quit (the trainer stops with the app)", show=True),
     _b("space", "run", "Run/pause", "Train continuously, or pause", show=True),
     _b("n", "step", "Step", "Train one mini-batch, then pause", show=True),
     _b("e", "epoch", "Epoch", "Train one whole epoch, then pause", show=True),
     _b("r", "reset", "Reset", "Fresh weights from the same seed; history restarts", show=True),
-    _b("plus,equals_sign", "nudge('learning_rate', 1)", "η+", "Raise the learning rate", True),
-    _b("minus,underscore", "nudge('learning_rate', -1)", "η−", "Lower the learning rate", True),
+    _b("d", "pick", "Data", "Choose a data set, preset or architecture", show=True),
+    _b("plus,equals_sign", "nudge('learning_rate', 1)", "η+", "Raise the learning rate", True,
+       RATE),
+    _b("minus,underscore", "nudge('learning_rate', -1)", "η−", "Lower the learning rate", True,
+       RATE),
     _b("b", "nudge('batch_size', 1)", "Batch+", "Larger mini-batch (up to the full batch)"),
     _b("B", "nudge('batch_size', -1)", "Batch−", "Smaller mini-batch (down to 1)"),
     _b("m", "nudge('momentum', 1)", "Momentum+", "More momentum (momentum and nesterov)"),
@@ -60,15 +71,14 @@ BINDINGS = [
        "More neurons in the selected hidden layer (new weights)"),
     _b("comma,less_than_sign", "resize(-1)", "Neurons−",
        "Fewer neurons in the selected hidden layer (new weights)"),
-    _b("f", "nudge('speed', 1)", "Faster", "Train faster (up to flat out; s: slower)",
-       show=True),
-    _b("s", "nudge('speed', -1)", "Slower", "Train slower (down to 1 step per second)"),
+    _b("f", "nudge('speed', 1)", "Faster", "Train faster (up to flat out)", True, SPEED),
+    _b("s", "nudge('speed', -1)", "Slower", "Train slower (down to 1 step per second)", True,
+       SPEED),
     _b("p", "samples(1)", "Next sample", "Show the next test samples"),
     _b("P", "samples(-1)", "Previous sample", "Show the previous test samples"),
     _b("g", "log_scale", "Log cost", "Plot log10 of the cost, or the cost"),
     _b("x", "breakpoints", "Breakpoints", "Pause by itself on non-finite values, a cost spike, "
        "dead units, a large gradient, a target metric or an epoch"),
-    _b("d", "pick", "Data/preset", "Choose a data set, preset or architecture", show=True),
     _b("ctrl+s", "save_model", "Save model", "Save the network and hyperparameters (.npz); "
        "continue later with --load FILE"),
     _b("ctrl+e", "export_svg", "Export SVG", "Save a picture of the screen as SVG"),
@@ -76,8 +86,6 @@ BINDINGS = [
        "and per epoch)"),
     _b("ctrl+w", "write_config", "Write config", "Write the current configuration as TOML; "
        "read it back with --config FILE"),
-    _b("f1,question_mark", "help", "Help", "Show this help", show=True),
-    _b("q", "quit", "Quit", "Quit (the trainer stops with the app)", show=True),
 ]
 
 

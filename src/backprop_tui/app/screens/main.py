@@ -33,7 +33,7 @@ class MainScreen(Screen[None]):
             f"The terminal is too small: make it at least {MIN_SIZE[0]}×{MIN_SIZE[1]}.",
             id="too-small",
         )
-        yield Footer(compact=True)
+        yield Footer()
 
     latest: Snapshot | None = None
 
