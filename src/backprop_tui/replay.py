@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from backprop_tui.live.trainer import Trainer
 
 RECORDED = frozenset({"run", "step", "epoch", "reset", "nudge", "set", "cycle", "add_layer",
-                      "remove_layer", "resize", "config"})
+                      "remove_layer", "resize", "config", "rewind"})
 """Actions that change training; the others (select, samples, save, …) are not recorded."""
 
 
@@ -199,7 +199,7 @@ def advance(trainer: Trainer, step: int, where: str) -> None:
                             f"{session.step_count})")
     while session.step_count < step:
         try:
-            session.step()
+            trainer.train_step()
         except (Diverged, Stopped) as error:
             raise Differs(f"the replay stopped at step {session.step_count} before step "
                           f"{step} ({where}): {error}") from None

@@ -271,3 +271,14 @@ async def test_small_terminal_shows_a_notice_and_recovers():
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.1)
         assert not app.screen.has_class("too-small")
+
+
+async def test_rewind_key_goes_back_to_a_checkpoint_and_keeps_the_branch():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        app.send("step", 300)
+        await wait_for(pilot, lambda: app.snapshot.step == 300)
+        await pilot.press("z")
+        await wait_for(pilot, lambda: app.snapshot.step == 250)
+        assert len(app.snapshot.branches) == 1 and "rewound to step 250" in status_of(app)

@@ -16,12 +16,13 @@ from backprop_tui.app.widgets.cost_plot import (
     TEST,
     TRAIN,
     CostPlot,
+    branch_key,
     compact,
     headline_metric,
     step_ticks,
 )
 from backprop_tui.live.config import PRESETS, build_session
-from backprop_tui.live.snapshot import Snapshot, take_snapshot
+from backprop_tui.live.snapshot import Branch, Snapshot, take_snapshot
 
 
 @cache
@@ -176,6 +177,85 @@ async def test_show_after_shutdown_is_ignored():
     plot.show(snapshot("digits"))
     plot.redraw_now()
     plot.toggle_log()
+
+
+def with_history(snap: Snapshot, cost: np.ndarray | None = None,
+                 markers: tuple[tuple[int, str], ...] = ((150, "η 0.03"),)) -> Snapshot:
+    cost = np.linspace(1, 0.5, 200) if cost is None else cost
+    return replace(snap, branches=(Branch(100, np.arange(100, 300.0), cost),), markers=markers)
+
+
+def legend_text(plot: CostPlot) -> str:
+    return str(plot.query_one("#cost-legend", Static).render())
+
+
+async def test_branches_and_markers_are_drawn():
+    app = PlotApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        plot = app.query_one(CostPlot)
+        plot.show(with_history(snapshot("adder")))
+        await pilot.pause()
+        plot.plot.plt.build()
+        xs, ys = plot.last_series[branch_key(0)]
+        assert 2 <= len(xs) <= 2 * 60 and xs[0] >= 100 and xs[-1] == 299
+        assert list(plot.last_series)[0] == "branch 1"  # drawn first, behind the rest
+        assert plot.last_markers == [150]
+        assert plot.plot.plt.monitor.vcoord[0] == [150]
+        legend = legend_text(plot)
+        assert "earlier branches" in legend and "η 0.03 @150" in legend
+
+
+async def test_empty_history_draws_as_before():
+    snap = snapshot("digits")
+    before = await draw(snap, (80, 24))
+    after = await draw(replace(snap, branches=(), markers=()), (80, 24))
+    assert after.last_series == before.last_series
+    assert set(after.last_series) == {TRAIN, TEST, METRIC}
+    assert after.last_markers == [] and not after.plot.plt.monitor.vcoord[0]
+
+
+async def test_log_toggle_applies_to_branches():
+    app = PlotApp()
+    async with app.run_test() as pilot:
+        plot = app.query_one(CostPlot)
+        plot.show(with_history(snapshot("adder")))
+        await pilot.pause()
+        linear = plot.last_series[branch_key(0)][1]
+        plot.toggle_log()
+        await pilot.pause()
+        np.testing.assert_allclose(plot.last_series[branch_key(0)][1], np.log10(linear))
+
+
+@pytest.mark.parametrize("size", [(60, 12), (20, 6)])
+async def test_nan_in_a_branch_does_not_crash(size):
+    cost = np.linspace(1, 0.5, 200)
+    cost[[3, 50]] = np.nan
+    cost[7] = np.inf
+    plot = await draw(with_history(snapshot("adder"), cost), size)
+    xs, ys = plot.last_series[branch_key(0)]
+    assert xs and all(math.isfinite(y) for y in ys)
+
+
+async def test_branch_alone_is_drawn_and_markers_are_capped():
+    markers = tuple((s, f"η {s}") for s in range(110, 300, 10))
+    snap = replace(snapshot("adder"), cost=np.array([]), cost_steps=np.array([]))
+    plot = await draw(with_history(snap, markers=markers), (60, 12))
+    assert plot.last_series[branch_key(0)][0]
+    assert plot.last_markers == [s for s, _ in markers[-8:]]
+
+
+async def test_narrow_legend_still_names_the_latest_change():
+    markers = ((150, "η 0.03"), (200, "opt adam"))
+    app = PlotApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        plot = app.query_one(CostPlot)
+        plot.show(with_history(snapshot("adder"), markers=markers))
+        await pilot.pause()
+        legend = legend_text(plot)
+        assert "opt adam @200" in legend and len(legend.rstrip()) <= 60
+    plot = await draw(with_history(snapshot("adder"), markers=markers), (160, 24))
+    legend = legend_text(plot)
+    assert "η 0.03 @150, opt adam @200" in legend and "earlier branches" in legend
 
 
 def test_helpers():

@@ -1,6 +1,7 @@
 """Screenshots of every panel on paused, seeded states (pytest-textual-snapshot).
 
-Run ``pytest --snapshot-update`` after an intended change of the look, and check the
+Run ``pytest -n 0 tests/app/test_snapshots.py --snapshot-update`` after an intended change
+of the look, and check the
 report it writes before committing the new SVGs.
 """
 

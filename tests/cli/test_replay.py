@@ -131,3 +131,16 @@ def test_a_missing_file_or_folder_is_refused(tmp_path, capsys):
     assert "none.jsonl: no such file" in capsys.readouterr().err
     assert main(["--record", str(tmp_path / "no" / "run.jsonl")]) == 2
     assert "there is no folder" in capsys.readouterr().err
+
+
+def test_rewinds_replay_exactly(tmp_path):
+    path = tmp_path / "rewind.jsonl"
+    trainer = Trainer(replace(PRESETS["adder"].config, paused=True, record=str(path)))
+    for command in (Command("step", 260), Command("rewind"), Command("nudge", ("l2", 1)),
+                    Command("step", 30), Command("rewind"), Command("step", 15)):
+        trainer.apply(command)
+    weights = trainer.session.network.flat.copy()
+    assert trainer.session.step_count == 265
+    trainer.recorder.finish()
+    replayed = replay(read(path)).session
+    assert (replayed.network.flat == weights).all()

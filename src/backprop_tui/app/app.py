@@ -77,6 +77,8 @@ BINDINGS = [
     _b("p", "samples(1)", "Next sample", "Show the next test samples"),
     _b("P", "samples(-1)", "Previous sample", "Show the previous test samples"),
     _b("g", "log_scale", "Log cost", "Plot log10 of the cost, or the cost"),
+    _b("z", "rewind", "Rewind", "Back to the latest earlier checkpoint (one every 250 steps "
+       "and at each change); training from there makes a branch, drawn beside the old one"),
     _b("x", "breakpoints", "Breakpoints", "Pause by itself on non-finite values, a cost spike, "
        "dead units, a large gradient, a target metric or an epoch"),
     _b("ctrl+s", "save_model", "Save model", "Save the network and hyperparameters (.npz); "
@@ -183,6 +185,9 @@ class BackpropApp(App[None]):
 
     def action_step(self) -> None:
         self.send("step", 1)
+
+    def action_rewind(self) -> None:
+        self.send("rewind")
 
     def action_epoch(self) -> None:
         self.send("epoch")

@@ -150,6 +150,9 @@ class Network:
         return (f"{format_sizes(self.sizes)} {self.hidden.name} → "
                 f"{self.loss.output.name} + {self.loss.name}")
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Network:
+        return self.copy()  # keeps the per-layer views pointing into the copied flat vector
+
     def copy(self) -> Network:
         clone = object.__new__(Network)
         clone.__dict__.update(self.__dict__)

@@ -85,6 +85,15 @@ class Prediction:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """The training cost of an abandoned branch: it left the current one at ``start``."""
+
+    start: int
+    steps: np.ndarray
+    cost: np.ndarray
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The whole UI state the trainer publishes (≤ 15 per second and after each command)."""
 
@@ -124,6 +133,10 @@ class Snapshot:
     """The breakpoints in force."""
     breakpoint: str = ""
     """Why a breakpoint paused the training (while it stays paused), else ''."""
+    branches: tuple[Branch, ...] = ()
+    """Cost curves of earlier branches (abandoned by a rewind), oldest first."""
+    markers: tuple[tuple[int, str], ...] = ()
+    """(step, what changed) for each hyperparameter change on the current branch."""
     notes: tuple[str, ...] = field(default=())
     """One-off notices for the person (shown once as toasts)."""
     created: float = field(default_factory=time.time)
@@ -238,6 +251,8 @@ def take_snapshot(
     reuse: Snapshot | None = None,
     breakpoints: Breakpoints | None = None,
     breakpoint: str = "",
+    branches: tuple[Branch, ...] = (),
+    markers: tuple[tuple[int, str], ...] = (),
 ) -> Snapshot:
     """Copy what the UI shows out of ``session``.
 
@@ -275,4 +290,5 @@ def take_snapshot(
         epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
         layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
         seq=seq, notes=notes, breakpoints=breakpoints or Breakpoints(), breakpoint=breakpoint,
+        branches=branches, markers=markers,
     )

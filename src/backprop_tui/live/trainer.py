@@ -23,6 +23,7 @@ from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along
 from backprop_tui.live.config import RunConfig, build_session
 from backprop_tui.live.snapshot import Snapshot, take_snapshot
+from backprop_tui.live.timeline import Timeline
 from backprop_tui.runfile import save_network
 
 SNAPSHOT_INTERVAL = 1 / 15
@@ -52,6 +53,7 @@ class Trainer:
         self.session, note = build_session(config)
         from backprop_tui.replay import recorder_for  # here: replay imports the trainer
         self.recorder = recorder_for(self, config)
+        self.timeline = Timeline(self.session)
         self.running = not config.paused
         self.speed = config.speed
         self.epoch_target: int | None = None
@@ -97,7 +99,16 @@ class Trainer:
 
     def _do_reset(self, value: object) -> None:
         self.session.reset()
+        self.timeline.restart(self.session)
         self.message = "reset: fresh weights from the same seed"
+        self._restart_pacing()
+
+    def _do_rewind(self, value: object) -> None:
+        self.session = self.timeline.rewind(self.session)
+        self._do_breakpoints(self.breakpoints)  # watch afresh from here
+        self.running, self.epoch_target = False, None
+        self.message = (f"rewound to step {self.session.step_count}: training from here makes "
+                        "a new branch (z goes further back)")
         self._restart_pacing()
 
     def _do_nudge(self, value: object) -> None:
@@ -112,6 +123,7 @@ class Trainer:
 
     def _do_set(self, value: object) -> None:
         self.session.set_hyperparameters(**value)  # type: ignore[arg-type]
+        self.timeline.changed(self.session, value)  # type: ignore[arg-type]
         self.message = ""
 
     def _do_cycle(self, value: object) -> None:
@@ -155,6 +167,7 @@ class Trainer:
     def _do_config(self, value: object) -> None:
         config: RunConfig = value  # type: ignore[assignment]
         self.session, note = build_session(config)
+        self.timeline.restart(self.session)
         self.config = config
         self.notes.append(note or f"now training {self.session.dataset.summary}")
         self.running, self.epoch_target, self.offset, self.selected = True, None, 0, None
@@ -177,6 +190,7 @@ class Trainer:
     def _reshape(self, **changes: object) -> None:
         network = rebuild(self.session.network, seed=self.session.seed, **changes)
         self.session.set_network(network)
+        self.timeline.restart(self.session)
         self.selected = None
         self.message = f"new network {format_sizes(network.sizes)} {network.hidden.name}: " \
             "weights re-initialised"
@@ -186,9 +200,15 @@ class Trainer:
     def _restart_pacing(self) -> None:
         self._paced_from = (time.perf_counter(), self.session.step_count)
 
+    def train_step(self) -> float:
+        """One training step, checkpointed when one is due (replay trains through it too)."""
+        cost = self.session.step()
+        self.timeline.after_step(self.session)
+        return cost
+
     def _train_one(self) -> bool:
         try:
-            cost = self.session.step()
+            cost = self.train_step()
         except Diverged as diverged:
             self.running, self.epoch_target = False, None
             self.message = self.watcher.diverged(self.session) or str(diverged)
@@ -261,6 +281,7 @@ class Trainer:
             speed=self.speed, samples_per_second=self.samples_per_second if self.running else 0.0,
             offset=self.offset, selected=self.selected, seq=self.seq, notes=notes, reuse=reuse,
             breakpoints=self.breakpoints, breakpoint=self.breakpoint,
+            branches=tuple(self.timeline.branches), markers=tuple(self.timeline.markers),
         )
         return self._last
 

@@ -29,12 +29,30 @@ VALUE_CAP = 1e15
 TRAIN, TEST, METRIC = "train cost", "test cost", "metric"
 COLOURS = {TRAIN: (80, 160, 230), TEST: (245, 140, 50), METRIC: (90, 200, 100)}
 LEGEND_MARKS = {TRAIN: "━ ", TEST: "• ", METRIC: "━ "}
+BRANCH_COLOURS = ((95, 95, 105), (115, 115, 125), (135, 135, 145), (155, 155, 165))
+"""Greys for earlier branches, oldest (darkest) first; the newest gets the lightest."""
+BRANCH_MARK = "┄ "
+MARKER_COLOUR = (120, 110, 150)
+MAX_MARKERS = 8
+"""Most hyperparameter-change lines drawn (the latest ones)."""
+LEGEND_MARKERS = 2
+"""How many of the latest changes are named in the legend."""
 METRIC_NAMES = {
     "accuracy": "accuracy", "bit_accuracy": "bit accuracy", "word_accuracy": "word accuracy",
     "r2": "R²", "mae": "MAE",
 }
 
 Series = tuple[list[float], list[float]]
+
+
+def branch_key(index: int) -> str:
+    """The ``last_series`` name of the ``index``-th (0-based, oldest first) earlier branch."""
+    return f"branch {index + 1}"
+
+
+def branch_colour(index: int, count: int) -> tuple[int, int, int]:
+    """A grey for branch ``index`` of ``count``: the newest is the lightest."""
+    return BRANCH_COLOURS[max(0, len(BRANCH_COLOURS) - count + index)]
 
 
 def headline_metric(names: tuple[str, ...]) -> str | None:
@@ -97,7 +115,9 @@ class CostPlot(Widget):
         self._timer: Timer | None = None
         self.last_series: dict[str, Series] = {}
         """What the last redraw plotted, by legend name (``train cost``, ``test cost``,
-        ``metric``): after downsampling, clipping and the log transform."""
+        ``metric``, ``branch 1``…): after downsampling, clipping and the log transform."""
+        self.last_markers: list[int] = []
+        """The steps of the hyperparameter changes the last redraw drew as vertical lines."""
         self.y_label = "cost"
         self._legend_view = Static(id="cost-legend", markup=False)
         self._plot = TimedPlot()
@@ -149,7 +169,10 @@ class CostPlot(Widget):
         snapshot, plot = self._latest, self.plot
         points = 2 * max(self.size.width, 10)
         metric = headline_metric(snapshot.metric_names)
-        self.last_series = {TRAIN: self._cost_series(snapshot.cost_steps, snapshot.cost, points)}
+        self.last_series = {
+            branch_key(i): self._cost_series(b.steps, b.cost, max(2, points // 2))
+            for i, b in enumerate(snapshot.branches)}
+        self.last_series[TRAIN] = self._cost_series(snapshot.cost_steps, snapshot.cost, points)
         test_cost = snapshot.epoch_series.get("test_cost")
         if test_cost is not None:
             self.last_series[TEST] = self._cost_series(snapshot.epoch_steps, test_cost,
@@ -160,10 +183,11 @@ class CostPlot(Widget):
             low = -1.0 if metric == "r2" else -VALUE_CAP
             self.last_series[METRIC] = (steps.tolist(), np.clip(values, low, VALUE_CAP).tolist())
         self.y_label = "log10 cost" if self.log_scale else "cost"
-        self._legend_view.update(self._legend(metric))
+        markers = snapshot.markers[-MAX_MARKERS:]
+        self._legend_view.update(self._legend(metric, len(snapshot.branches), markers))
         plt = plot.plt
         plt.clear_figure()
-        self._draw(plt, metric)
+        self._draw(plt, metric, len(snapshot.branches), markers)
         plot.refresh()
 
     def _cost_series(self, steps: np.ndarray, cost: np.ndarray, points: int) -> Series:
@@ -172,25 +196,58 @@ class CostPlot(Widget):
             cost = np.log10(np.clip(cost, LOG_FLOOR, None))
         return steps.tolist(), np.clip(cost, -VALUE_CAP, VALUE_CAP).tolist()
 
-    def _legend(self, metric: str | None) -> Text:
-        legend = Text(no_wrap=True, overflow="ellipsis")
-        names = {TRAIN: TRAIN, TEST: TEST}
-        if metric:
-            names[METRIC] = f"test {METRIC_NAMES.get(metric, metric)} (right)"
-        for key, label in names.items():
-            legend.append(LEGEND_MARKS[key], style=Style(color=Color.from_rgb(*COLOURS[key])))
-            legend.append(f"{label}  ")
+    def _legend(self, metric: str | None, branches: int = 0,
+                markers: tuple[tuple[int, str], ...] = ()) -> Text:
+        legend = self._legend_text(metric, branches, markers, short=False)
+        if (branches or markers) and len(legend.plain.rstrip()) > self.size.width:
+            legend = self._legend_text(metric, branches, markers, short=True)
         return legend
 
-    def _draw(self, plt: Plot, metric: str | None) -> None:
-        plotted = {k: self.last_series[k] for k in (METRIC, TRAIN, TEST)
+    @staticmethod
+    def _legend_text(metric: str | None, branches: int, markers: tuple[tuple[int, str], ...],
+                     *, short: bool) -> Text:
+        """The legend; ``short`` squeezes it so a narrow plot still names the latest change."""
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        gap = " " if short else "  "
+        names = {TRAIN: "train", TEST: "test"} if short else {TRAIN: TRAIN, TEST: TEST}
+        if metric:
+            name = METRIC_NAMES.get(metric, metric)
+            names[METRIC] = f"{name} (R)" if short else f"test {name} (right)"
+        for key, label in names.items():
+            legend.append(LEGEND_MARKS[key], style=Style(color=Color.from_rgb(*COLOURS[key])))
+            legend.append(f"{label}{gap}")
+        parts = []
+        if markers:
+            latest = markers[-1 if short else -LEGEND_MARKERS:]
+            parts.append(("│ ", MARKER_COLOUR, ", ".join(
+                f"{label} @{compact(step)}" for step, label in latest)))
+        if branches:
+            parts.append((BRANCH_MARK, BRANCH_COLOURS[-1],
+                          "earlier" if short else "earlier branches"))
+        if not short:
+            parts.reverse()  # roomy: branches, then the changes last
+        for mark, colour, label in parts:
+            legend.append(mark, style=Style(color=Color.from_rgb(*colour)))
+            legend.append(f"{label}{gap}")
+        if short:
+            legend.rstrip()
+        return legend
+
+    def _draw(self, plt: Plot, metric: str | None, branches: int = 0,
+              markers: tuple[tuple[int, str], ...] = ()) -> None:
+        self.last_markers = []
+        order = [branch_key(i) for i in range(branches)] + [METRIC, TRAIN, TEST]
+        plotted = {k: self.last_series[k] for k in order
                    if k in self.last_series and self.last_series[k][0]}
         if not plotted:
             plt.xlabel("step (no data yet)")
             return
         for key, (xs, ys) in plotted.items():
             side = "right" if key == METRIC else "left"
-            if key == TEST:  # sparse dots on top, so the train line shows between them
+            if key.startswith("branch "):  # behind the current branch, in grey
+                index = int(key.split()[1]) - 1
+                plt.plot(xs, ys, marker="braille", color=branch_colour(index, branches))
+            elif key == TEST:  # sparse dots on top, so the train line shows between them
                 plt.scatter(xs, ys, marker="•", color=COLOURS[key])
             else:
                 plt.plot(xs, ys, marker="braille", color=COLOURS[key], yside=side)
@@ -200,6 +257,10 @@ class CostPlot(Widget):
             ticks = step_ticks(low, high, max(2, min(10, self.size.width // 14)))
             plt.xlim(low, high)
             plt.xticks(ticks, [compact(t) for t in ticks])
+        for step, _ in markers:
+            if low <= step <= high:
+                plt.vline(step, color=MARKER_COLOUR)
+                self.last_markers.append(int(step))
         if METRIC in plotted and metric and metric.endswith("accuracy"):
             plt.ylim(0, 1, yside="right")
             plt.yticks([0, 0.5, 1], ["0%", "50%", "100%"], yside="right")

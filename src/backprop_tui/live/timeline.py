@@ -1,0 +1,90 @@
+"""Rewind and branch: checkpoints of a session, the branches a rewind left, and the
+hyperparameter changes along the current branch."""
+
+from __future__ import annotations
+
+import copy
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop_tui.engine import TrainingSession
+from backprop_tui.errors import BackpropError
+from backprop_tui.live.snapshot import Branch, downsample, frozen
+
+CHECKPOINT_EVERY = 250
+"""Steps between two automatic checkpoints (one is also taken at every change)."""
+KEEP_CHECKPOINTS = 40
+KEEP_BRANCHES = 4
+LABELS = {"learning_rate": "η", "batch_size": "batch", "optimizer": "opt", "momentum": "μ"}
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    step: int
+    session: TrainingSession
+
+
+def copy_session(session: TrainingSession) -> TrainingSession:
+    """An independent copy of ``session``'s training state; the data set's arrays (read
+    only) are shared, the scratch buffers are not copied."""
+    shared: dict[int, object] = {id(session.dataset): session.dataset}
+    for value in vars(session).values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, np.ndarray):
+                shared[id(item)] = item  # data, never changed in place
+    shared[id(session._traces)] = {}  # scratch buffers: the copy makes its own
+    return copy.deepcopy(session, shared)  # type: ignore[arg-type]
+
+
+class Timeline:
+    """A bounded ring of checkpoints, the abandoned branches and the change markers."""
+
+    def __init__(self, session: TrainingSession, every: int = CHECKPOINT_EVERY) -> None:
+        self.every = every
+        self.checkpoints: deque[Checkpoint] = deque(maxlen=KEEP_CHECKPOINTS)
+        self.branches: deque[Branch] = deque(maxlen=KEEP_BRANCHES)
+        self.markers: list[tuple[int, str]] = []
+        self.restart(session)
+
+    def restart(self, session: TrainingSession) -> None:
+        """A new history (reset, new network or data set): forget everything, keep step 0."""
+        self.checkpoints.clear()
+        self.branches.clear()
+        self.markers.clear()
+        self.save(session)
+
+    def save(self, session: TrainingSession) -> None:
+        """Checkpoint the session now (replacing one already taken at this step)."""
+        if self.checkpoints and self.checkpoints[-1].step == session.step_count:
+            self.checkpoints.pop()
+        self.checkpoints.append(Checkpoint(session.step_count, copy_session(session)))
+
+    def after_step(self, session: TrainingSession) -> None:
+        if session.step_count % self.every == 0:
+            self.save(session)
+
+    def changed(self, session: TrainingSession, changes: dict[str, object]) -> None:
+        """Mark a hyperparameter change at the current step, and checkpoint there."""
+        label = " ".join(f"{LABELS.get(k, k)} {v:g}" if isinstance(v, float) else
+                         f"{LABELS.get(k, k)} {v}" for k, v in changes.items())
+        self.markers.append((session.step_count, label))
+        self.save(session)
+
+    def rewind(self, session: TrainingSession) -> TrainingSession:
+        """The session as at the latest checkpoint before its current step; the steps after
+        that checkpoint are kept as a branch for the cost plot."""
+        earlier = [c for c in self.checkpoints if c.step < session.step_count]
+        if not earlier:
+            raise BackpropError("no earlier checkpoint to rewind to")
+        target = earlier[-1]
+        steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
+        after = steps > target.step
+        if after.any():
+            steps, cost = downsample(steps[after], cost[after])
+            self.branches.append(Branch(target.step, frozen(steps), frozen(cost)))
+        while self.checkpoints[-1].step > target.step:
+            self.checkpoints.pop()
+        self.markers = [m for m in self.markers if m[0] <= target.step]
+        return copy_session(target.session)  # the checkpoint stays for further rewinds
