@@ -16,9 +16,11 @@ from textual.worker import get_current_worker
 
 from backprop_tui import runfile
 from backprop_tui.app.screens.breakpoints import BreakpointsScreen
+from backprop_tui.app.screens.gradcheck import GradientCheckScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.screens.prompt import PathPrompt
+from backprop_tui.app.screens.views import ViewsScreen
 from backprop_tui.app.widgets.cost_plot import CostPlot
 from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.errors import BackpropError
@@ -27,6 +29,7 @@ from backprop_tui.live.backend import Message as TrainerMessage
 from backprop_tui.live.breakpoints import TARGET_METRICS, Breakpoints
 from backprop_tui.live.commands import Command
 from backprop_tui.live.config import RunConfig
+from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.snapshot import Snapshot
 from backprop_tui.live.trainer import Failure
 
@@ -81,6 +84,10 @@ BINDINGS = [
        "and at each change); training from there makes a branch, drawn beside the old one"),
     _b("x", "breakpoints", "Breakpoints", "Pause by itself on non-finite values, a cost spike, "
        "dead units, a large gradient, a target metric or an epoch"),
+    _b("c", "gradcheck", "Gradient check", "Check backprop's gradient against finite "
+       "differences on the next mini-batch, per layer"),
+    _b("v", "views", "Views", "Confusion matrix, mistakes, first-layer weight pictures and "
+       "weight histograms now vs at initialisation (live; Escape returns)"),
     _b("ctrl+s", "save_model", "Save model", "Save the network and hyperparameters (.npz); "
        "continue later with --load FILE"),
     _b("ctrl+e", "export_svg", "Export SVG", "Save a picture of the screen as SVG"),
@@ -106,6 +113,13 @@ class TrainerFailed(Message):
     """The trainer refused a command (or could not start)."""
 
     failure: Failure
+
+
+@dataclass
+class GradientChecked(Message):
+    """The trainer's answer to a gradient check."""
+
+    report: GradientReport
 
 
 class BackpropApp(App[None]):
@@ -150,6 +164,8 @@ class BackpropApp(App[None]):
     def _dispatch(self, message: TrainerMessage) -> None:
         if isinstance(message, Failure):
             self.post_message(TrainerFailed(message))
+        elif isinstance(message, GradientReport):
+            self.post_message(GradientChecked(message))
         else:
             self.post_message(SnapshotArrived(message))
 
@@ -167,6 +183,8 @@ class BackpropApp(App[None]):
         screen = self.screen_stack[0]
         if isinstance(screen, MainScreen):
             screen.show(snapshot)
+        if self.screen is not screen and hasattr(self.screen, "show"):
+            self.screen.show(snapshot)
 
     @on(TrainerFailed)
     def show_failure(self, event: TrainerFailed) -> None:
@@ -175,6 +193,13 @@ class BackpropApp(App[None]):
             self.exit(return_code=2)
         elif self.is_running:
             self.notify(event.failure.message, severity="error", timeout=6)
+
+    @on(GradientChecked)
+    def show_gradient_check(self, event: GradientChecked) -> None:
+        if self.is_running:
+            if isinstance(self.screen, GradientCheckScreen):
+                self.pop_screen()
+            self.push_screen(GradientCheckScreen(event.report))
 
     # -- UI → trainer ------------------------------------------------------------------------
     def send(self, action: str, value: object = None) -> None:
@@ -188,6 +213,10 @@ class BackpropApp(App[None]):
 
     def action_rewind(self) -> None:
         self.send("rewind")
+
+    def action_gradcheck(self) -> None:
+        self.notify("gradient check: comparing with finite differences…", timeout=2)
+        self.send("gradcheck")
 
     def action_epoch(self) -> None:
         self.send("epoch")
@@ -240,6 +269,12 @@ class BackpropApp(App[None]):
 
         metric = TARGET_METRICS[snapshot.task].replace("_", " ")
         self.push_screen(BreakpointsScreen(snapshot.breakpoints, metric), chosen)
+
+    def action_views(self) -> None:
+        """Open the views screen; the trainer adds views to snapshots while it is open."""
+        if not isinstance(self.screen, ViewsScreen):
+            self.send("views", True)
+            self.push_screen(ViewsScreen(self.snapshot), lambda _: self.send("views", False))
 
     def action_save_model(self) -> None:
         self.ask_path("Save the model to", "npz", lambda path, _: self.send("save", path))

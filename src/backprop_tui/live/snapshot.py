@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from backprop_tui.engine import Hyperparameters, TrainingSession, correct
 from backprop_tui.live.breakpoints import Breakpoints, inactive_fraction, probe_rows
+
+if TYPE_CHECKING:
+    from backprop_tui.live.views import Views
 
 PLOT_POINTS = 400
 """Longest series sent to the cost plot (≈ 2× a wide plot's columns)."""
@@ -141,6 +146,8 @@ class Snapshot:
     """One-off notices for the person (shown once as toasts)."""
     created: float = field(default_factory=time.time)
     """Wall-clock time the trainer built it (for measuring delays)."""
+    views: Views | None = None
+    """The classification views, while the views screen is open."""
 
 
 def downsample(steps: np.ndarray, values: np.ndarray, points: int = PLOT_POINTS
@@ -222,18 +229,23 @@ def _predictions(session: TrainingSession, pool: np.ndarray, offset: int
     right = correct(dataset.task, y, output)
     order = np.argsort(right, kind="stable")  # mistakes first, then in pool order
     chosen = np.roll(order, -offset)[:PREDICTIONS_SHOWN]
-    shown = []
-    for k in chosen:
-        top: tuple[tuple[str, float], ...] = ()
-        if dataset.task == "classes" and dataset.labels:
-            best = np.argsort(output[k])[::-1][:3]
-            top = tuple((dataset.labels[j], float(output[k, j])) for j in best)
-        image = None
-        if dataset.image_shape:
-            image = frozen(session.dataset.x_test[pool[k]].reshape(dataset.image_shape))
-        text = dataset.describe(dataset.x_test[pool[k]], dataset.y_test[pool[k]], output[k])
-        shown.append(Prediction(int(pool[k]), text, bool(right[k]), image, top))
-    return tuple(shown), int((~right).sum())
+    shown = tuple(prediction(session, int(pool[k]), output[k], bool(right[k])) for k in chosen)
+    return shown, int((~right).sum())
+
+
+def prediction(session: TrainingSession, row: int, output: np.ndarray, right: bool
+               ) -> Prediction:
+    """Test row ``row`` as the network's ``output`` for it reads."""
+    dataset = session.dataset
+    top: tuple[tuple[str, float], ...] = ()
+    if dataset.task == "classes" and dataset.labels:
+        best = np.argsort(output)[::-1][:3]
+        top = tuple((dataset.labels[j], float(output[j])) for j in best)
+    image = None
+    if dataset.image_shape:
+        image = frozen(dataset.x_test[row].reshape(dataset.image_shape))
+    text = dataset.describe(dataset.x_test[row], dataset.y_test[row], output)
+    return Prediction(row, text, right, image, top)
 
 
 def take_snapshot(
@@ -253,11 +265,13 @@ def take_snapshot(
     breakpoint: str = "",
     branches: tuple[Branch, ...] = (),
     markers: tuple[tuple[int, str], ...] = (),
+    views: Callable[[], Views] | None = None,
 ) -> Snapshot:
     """Copy what the UI shows out of ``session``.
 
     With ``reuse``, the costlier parts (layer statistics, topology, predictions) are taken
-    from that earlier snapshot, and only progress, history and status are fresh.
+    from that earlier snapshot, and only progress, history and status are fresh. ``views``
+    builds the classification views (reused likewise); without it there are none.
     """
     net, dataset = session.network, session.dataset
     if reuse is not None:
@@ -270,6 +284,9 @@ def take_snapshot(
         row = predictions[0].row if predictions else None
         layers, topology = _layer_stats(session, probe), _topology(session, row, selected)
         pool_size = len(pool)
+    shown_views = None
+    if views is not None:
+        shown_views = reuse.views if reuse is not None and reuse.views is not None else views()
 
     cost_steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
     cost = smooth(cost, max(1, len(cost) // 100))
@@ -290,5 +307,5 @@ def take_snapshot(
         epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
         layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
         seq=seq, notes=notes, breakpoints=breakpoints or Breakpoints(), breakpoint=breakpoint,
-        branches=branches, markers=markers,
+        branches=branches, markers=markers, views=shown_views,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 
 from backprop_tui.engine import (
@@ -22,8 +23,10 @@ from backprop_tui.errors import BackpropError
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along
 from backprop_tui.live.config import RunConfig, build_session
+from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
 from backprop_tui.live.snapshot import Snapshot, take_snapshot
 from backprop_tui.live.timeline import Timeline
+from backprop_tui.live.views import InitialWeights, build_views
 from backprop_tui.runfile import save_network
 
 SNAPSHOT_INTERVAL = 1 / 15
@@ -48,6 +51,11 @@ class Failure:
 class Trainer:
     """Applies commands to a session and trains it at the chosen speed."""
 
+    gradient_source: GradientSource | None = None
+    """Replaces backprop's gradients in the gradient check (a test double); None: backprop."""
+    reply: GradientReport | None = None
+    """A command's answer for the UI, sent (then cleared) after the command."""
+
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.session, note = build_session(config)
@@ -67,6 +75,8 @@ class Trainer:
         self._paced_from = (time.perf_counter(), self.session.step_count)
         self._rate = (time.perf_counter(), 0)
         self.samples_per_second = 0.0
+        self.views = False
+        self.initial_weights = InitialWeights()
 
     # -- commands --------------------------------------------------------------------------
     def apply(self, command: Command) -> None:
@@ -175,6 +185,10 @@ class Trainer:
         self.message = ""
         self._restart_pacing()
 
+    def _do_views(self, value: object) -> None:
+        """Add the classification views to snapshots (while the views screen is open)."""
+        self.views = bool(value)
+
     def _do_breakpoints(self, value: object) -> None:
         """Watch for ``value`` (a Breakpoints) from the next step on."""
         self.breakpoints: Breakpoints = value  # type: ignore[assignment]
@@ -186,6 +200,10 @@ class Trainer:
         save_network(self.session, str(value))
         self.notes.append(f"saved the {format_sizes(self.session.network.sizes)} network "
                           f"(step {self.session.step_count}) to {value}")
+
+    def _do_gradcheck(self, value: object) -> None:
+        """Check backprop's gradient against finite differences on the next mini-batch."""
+        self.reply = check_gradients(self.session, self.gradient_source)
 
     def _reshape(self, **changes: object) -> None:
         network = rebuild(self.session.network, seed=self.session.seed, **changes)
@@ -282,6 +300,8 @@ class Trainer:
             offset=self.offset, selected=self.selected, seq=self.seq, notes=notes, reuse=reuse,
             breakpoints=self.breakpoints, breakpoint=self.breakpoint,
             branches=tuple(self.timeline.branches), markers=tuple(self.timeline.markers),
+            views=partial(build_views, self.session, self.initial_weights(self.session))
+            if self.views else None,
         )
         return self._last
 
@@ -309,6 +329,9 @@ def serve(config: RunConfig, commands: Connection, snapshots: Connection) -> Non
                     trainer.apply(command)
                 except BackpropError as error:
                     snapshots.send(Failure(str(error)))
+                if trainer.reply is not None:
+                    snapshots.send(trainer.reply)
+                    trainer.reply = None
                 changed, wait = True, 0.0
             until_snapshot = sent_at + SNAPSHOT_INTERVAL - time.perf_counter()
             wait = trainer.work(min(COMMAND_INTERVAL, until_snapshot) if until_snapshot > 0.001

@@ -1,0 +1,50 @@
+"""The gradient check's result: per layer, backprop against finite differences. Esc closes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from backprop_tui.live.gradcheck import GradientReport
+
+COLUMNS = ("layer", "checked", "weight error", "bias error", "")
+
+
+def cells(report: GradientReport) -> list[tuple[str | Text, ...]]:
+    """One table row per weight layer: label, parameters checked, errors, ✓/✗."""
+    return [
+        (f"{row.layer}: {row.shape}", str(row.checked), f"{row.weight_error:.1e}",
+         f"{row.bias_error:.1e}",
+         Text("✓", style="bold green") if row.ok else Text("✗", style="bold red"))
+        for row in report.rows
+    ]
+
+
+class GradientCheckScreen(ModalScreen[None]):
+    """Shows a :class:`GradientReport`."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, report: GradientReport) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        report = self.report
+        with Vertical(id="gradcheck-body", classes="dialog"):
+            yield Label(f"[b]Gradient check[/b]  step {report.step}, {report.batch} rows, "
+                        f"{report.dtype}, {report.seconds * 1000:.0f} ms  (Esc closes)")
+            yield DataTable(id="gradcheck-table", cursor_type="none", zebra_stripes=True)
+            style = "green" if report.ok else "red"
+            yield Label(Text(report.verdict, style=f"bold {style}"), id="gradcheck-verdict")
+            for note in report.notes:
+                yield Label(Text(note, style="italic"), classes="gradcheck-note")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        table.add_rows(cells(self.report))
