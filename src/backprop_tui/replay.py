@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from backprop_tui.live.trainer import Trainer
 
 RECORDED = frozenset({"run", "step", "epoch", "reset", "nudge", "set", "cycle", "add_layer",
-                      "remove_layer", "resize", "config", "rewind"})
+                      "remove_layer", "resize", "config", "rewind", "regenerate"})
 """Actions that change training; the others (select, samples, save, …) are not recorded."""
 
 

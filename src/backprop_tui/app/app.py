@@ -15,8 +15,10 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from backprop_tui import runfile
+from backprop_tui.app.screens.boundary import BoundaryScreen
 from backprop_tui.app.screens.breakpoints import BreakpointsScreen
 from backprop_tui.app.screens.gradcheck import GradientCheckScreen
+from backprop_tui.app.screens.inspector import InspectorScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.screens.prompt import PathPrompt
@@ -30,6 +32,7 @@ from backprop_tui.live.breakpoints import TARGET_METRICS, Breakpoints
 from backprop_tui.live.commands import Command
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.gradcheck import GradientReport
+from backprop_tui.live.inspector import Inspection
 from backprop_tui.live.snapshot import Snapshot
 from backprop_tui.live.trainer import Failure
 
@@ -86,6 +89,12 @@ BINDINGS = [
        "dead units, a large gradient, a target metric or an epoch"),
     _b("c", "gradcheck", "Gradient check", "Check backprop's gradient against finite "
        "differences on the next mini-batch, per layer"),
+    _b("i", "inspect", "Inspector", "Pause and step through the next mini-batch's forward "
+       "pass, backward pass, gradients and update, with the engine's numbers; Enter takes "
+       "the step"),
+    _b("h", "boundary", "Boundary", "Decision boundary or one neuron's output over the plane "
+       "with the data (2-input data sets; live; d discretize, [ ] unit, t test points, n N "
+       "noise, r R train ratio, g new data; Escape returns)"),
     _b("v", "views", "Views", "Confusion matrix, mistakes, first-layer weight pictures and "
        "weight histograms now vs at initialisation (live; Escape returns)"),
     _b("ctrl+s", "save_model", "Save model", "Save the network and hyperparameters (.npz); "
@@ -120,6 +129,13 @@ class GradientChecked(Message):
     """The trainer's answer to a gradient check."""
 
     report: GradientReport
+
+
+@dataclass
+class Inspected(Message):
+    """The trainer's inspection of the next step."""
+
+    inspection: Inspection
 
 
 class BackpropApp(App[None]):
@@ -166,6 +182,8 @@ class BackpropApp(App[None]):
             self.post_message(TrainerFailed(message))
         elif isinstance(message, GradientReport):
             self.post_message(GradientChecked(message))
+        elif isinstance(message, Inspection):
+            self.post_message(Inspected(message))
         else:
             self.post_message(SnapshotArrived(message))
 
@@ -201,6 +219,16 @@ class BackpropApp(App[None]):
                 self.pop_screen()
             self.push_screen(GradientCheckScreen(event.report))
 
+    @on(Inspected)
+    def show_inspection(self, event: Inspected) -> None:
+        if not self.is_running:
+            return
+        if isinstance(self.screen, InspectorScreen):
+            self.screen.update_inspection(event.inspection)
+        else:
+            self.push_screen(InspectorScreen(
+                event.inspection, lambda sample: self.send("inspect_apply", sample)))
+
     # -- UI → trainer ------------------------------------------------------------------------
     def send(self, action: str, value: object = None) -> None:
         self.backend.send(Command(action, value))
@@ -217,6 +245,9 @@ class BackpropApp(App[None]):
     def action_gradcheck(self) -> None:
         self.notify("gradient check: comparing with finite differences…", timeout=2)
         self.send("gradcheck")
+
+    def action_inspect(self) -> None:
+        self.send("inspect", "batch")
 
     def action_epoch(self) -> None:
         self.send("epoch")
@@ -275,6 +306,11 @@ class BackpropApp(App[None]):
         if not isinstance(self.screen, ViewsScreen):
             self.send("views", True)
             self.push_screen(ViewsScreen(self.snapshot), lambda _: self.send("views", False))
+
+    def action_boundary(self) -> None:
+        """Open the boundary screen; the trainer adds the boundary while it is open."""
+        if not isinstance(self.screen, BoundaryScreen):
+            self.push_screen(BoundaryScreen(self.snapshot), lambda _: self.send("boundary"))
 
     def action_save_model(self) -> None:
         self.ask_path("Save the model to", "npz", lambda path, _: self.send("save", path))

@@ -15,10 +15,11 @@ from multiprocessing.connection import Connection
 from backprop_tui.live.commands import Command
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.gradcheck import GradientReport
+from backprop_tui.live.inspector import Inspection
 from backprop_tui.live.snapshot import Snapshot
 from backprop_tui.live.trainer import Failure, serve
 
-Message = Snapshot | Failure | GradientReport
+Message = Snapshot | Failure | GradientReport | Inspection
 
 
 class Backend:

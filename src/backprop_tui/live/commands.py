@@ -31,7 +31,9 @@ class Command:
     ``select`` ((layer, neuron)), ``samples`` (±count), ``config`` (a RunConfig), ``save``
     (a path: the network and hyperparameters, reported by a note), ``breakpoints`` (a
     :class:`~backprop_tui.live.breakpoints.Breakpoints`: conditions that pause training),
-    ``quit``.
+    ``rewind`` (to the latest earlier checkpoint), ``views`` / ``boundary`` (extra snapshot
+    payloads on or off), ``regenerate`` (2-D data: new noise, train ratio or seed),
+    ``gradcheck`` and ``inspect`` / ``inspect_apply`` (one-off reports), ``quit``.
     """
 
     action: str

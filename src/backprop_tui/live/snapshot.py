@@ -19,6 +19,7 @@ from backprop_tui.engine import Hyperparameters, TrainingSession, correct
 from backprop_tui.live.breakpoints import Breakpoints, inactive_fraction, probe_rows
 
 if TYPE_CHECKING:
+    from backprop_tui.live.boundary import Boundary
     from backprop_tui.live.views import Views
 
 PLOT_POINTS = 400
@@ -148,6 +149,8 @@ class Snapshot:
     """Wall-clock time the trainer built it (for measuring delays)."""
     views: Views | None = None
     """The classification views, while the views screen is open."""
+    boundary: Boundary | None = None
+    """The decision boundary, while the boundary screen is open (2-input networks only)."""
 
 
 def downsample(steps: np.ndarray, values: np.ndarray, points: int = PLOT_POINTS
@@ -266,12 +269,14 @@ def take_snapshot(
     branches: tuple[Branch, ...] = (),
     markers: tuple[tuple[int, str], ...] = (),
     views: Callable[[], Views] | None = None,
+    boundary: Callable[[], Boundary] | None = None,
 ) -> Snapshot:
     """Copy what the UI shows out of ``session``.
 
     With ``reuse``, the costlier parts (layer statistics, topology, predictions) are taken
     from that earlier snapshot, and only progress, history and status are fresh. ``views``
-    builds the classification views (reused likewise); without it there are none.
+    builds the classification views (reused likewise); without it there are none; so
+    does ``boundary`` for the decision boundary.
     """
     net, dataset = session.network, session.dataset
     if reuse is not None:
@@ -287,6 +292,10 @@ def take_snapshot(
     shown_views = None
     if views is not None:
         shown_views = reuse.views if reuse is not None and reuse.views is not None else views()
+    shown_boundary = None
+    if boundary is not None:
+        shown_boundary = reuse.boundary if reuse is not None and reuse.boundary is not None \
+            else boundary()
 
     cost_steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
     cost = smooth(cost, max(1, len(cost) // 100))
@@ -308,4 +317,5 @@ def take_snapshot(
         layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
         seq=seq, notes=notes, breakpoints=breakpoints or Breakpoints(), breakpoint=breakpoint,
         branches=branches, markers=markers, views=shown_views,
+        boundary=shown_boundary,
     )

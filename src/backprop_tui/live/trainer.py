@@ -7,7 +7,7 @@ through two connections: commands in, snapshots (or failures) out.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing.connection import Connection
 
@@ -20,10 +20,12 @@ from backprop_tui.engine import (
     rebuild,
 )
 from backprop_tui.errors import BackpropError
+from backprop_tui.live.boundary import BoundaryRequest, build_boundary, changed_options
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along
 from backprop_tui.live.config import RunConfig, build_session
 from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
+from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.snapshot import Snapshot, take_snapshot
 from backprop_tui.live.timeline import Timeline
 from backprop_tui.live.views import InitialWeights, build_views
@@ -53,7 +55,7 @@ class Trainer:
 
     gradient_source: GradientSource | None = None
     """Replaces backprop's gradients in the gradient check (a test double); None: backprop."""
-    reply: GradientReport | None = None
+    reply: GradientReport | Inspection | None = None
     """A command's answer for the UI, sent (then cleared) after the command."""
 
     def __init__(self, config: RunConfig) -> None:
@@ -77,6 +79,7 @@ class Trainer:
         self.samples_per_second = 0.0
         self.views = False
         self.initial_weights = InitialWeights()
+        self.boundary: BoundaryRequest | None = None
 
     # -- commands --------------------------------------------------------------------------
     def apply(self, command: Command) -> None:
@@ -189,6 +192,29 @@ class Trainer:
         """Add the classification views to snapshots (while the views screen is open)."""
         self.views = bool(value)
 
+    def _do_boundary(self, value: object) -> None:
+        """Add the decision boundary (``value``, a BoundaryRequest) to snapshots; None: stop."""
+        self.boundary = value or None  # type: ignore[assignment]
+
+    def _do_regenerate(self, value: object) -> None:
+        """Reload the data set with ``value`` = (option, ±1) moved one step (``noise``,
+        ``train_ratio``, or ``seed``: a new one), keeping the architecture and
+        hyperparameters; the weights start afresh."""
+        option, direction = value  # type: ignore[misc]
+        net, running = self.session.network, self.running
+        try:
+            options = changed_options(self.session.dataset.options, option, direction)
+        except ValueError as error:
+            raise BackpropError(f"{self.session.dataset.name}: {error}") from None
+        self._do_config(replace(
+            self.config, dataset=self.session.dataset.name, data_options=options,
+            hidden_sizes=net.sizes[1:-1], io_sizes=None, hidden=net.hidden.name,
+            output=net.loss.output.name, loss=net.loss.name, init=net.init,
+            dtype=net.dtype.name, hyper=self.session.hyper, weights="", speed=self.speed))
+        self.running = running
+        self.message = f"{option.replace('_', ' ')} {options[option]:g}: new data, " \
+            "weights re-initialised"
+
     def _do_breakpoints(self, value: object) -> None:
         """Watch for ``value`` (a Breakpoints) from the next step on."""
         self.breakpoints: Breakpoints = value  # type: ignore[assignment]
@@ -204,6 +230,17 @@ class Trainer:
     def _do_gradcheck(self, value: object) -> None:
         """Check backprop's gradient against finite differences on the next mini-batch."""
         self.reply = check_gradients(self.session, self.gradient_source)
+
+    def _do_inspect(self, value: object) -> None:
+        """Pause and inspect the next step, stage by stage (``value``: "batch" or a row)."""
+        self.running, self.epoch_target = False, None
+        self.reply = inspect(self.session, None if value in (None, "batch") else int(value))
+
+    def _do_inspect_apply(self, value: object) -> None:
+        """Take exactly the step the inspector showed, then inspect the next one."""
+        self.running, self.epoch_target, self.message = False, None, ""
+        self._train_one()
+        self._do_inspect(value)
 
     def _reshape(self, **changes: object) -> None:
         network = rebuild(self.session.network, seed=self.session.seed, **changes)
@@ -302,6 +339,8 @@ class Trainer:
             branches=tuple(self.timeline.branches), markers=tuple(self.timeline.markers),
             views=partial(build_views, self.session, self.initial_weights(self.session))
             if self.views else None,
+            boundary=partial(build_boundary, self.session, self.boundary)
+            if self.boundary and self.session.network.sizes[0] == 2 else None,
         )
         return self._last
 

@@ -1,0 +1,87 @@
+"""The boundary screen (h): the decision boundary or one neuron's output over the plane,
+live; keys change what is shown and regenerate the data set."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from backprop_tui.app.widgets.boundary import BoundaryView, grid_size
+from backprop_tui.live.boundary import BoundaryRequest
+from backprop_tui.live.snapshot import Snapshot
+
+
+class BoundaryScreen(Screen[None]):
+    """The heatmap from ``snapshot.boundary``; Escape or ``h`` goes back."""
+
+    BINDINGS = [
+        Binding("escape,h", "close", "Back", tooltip="Back to the main screen"),
+        Binding("d", "discretize", "Discretize", tooltip="Sign only, or the full scale"),
+        Binding("t", "test_points", "Test points", tooltip="Show or hide the test points (○)"),
+        Binding("right_square_bracket", "unit(1)", "Next unit",
+                tooltip="The output, then each hidden neuron"),
+        Binding("left_square_bracket", "unit(-1)", "Previous unit", tooltip="Previous unit"),
+        Binding("n", "regenerate('noise', 1)", "Noise+", tooltip="More noise (new weights)"),
+        Binding("N", "regenerate('noise', -1)", "Noise−", tooltip="Less noise (new weights)"),
+        Binding("r", "regenerate('train_ratio', 1)", "Train ratio+",
+                tooltip="More training data (new weights)"),
+        Binding("R", "regenerate('train_ratio', -1)", "Train ratio−",
+                tooltip="Less training data (new weights)"),
+        Binding("g", "regenerate('seed', 1)", "Regenerate",
+                tooltip="New data from a new seed (new weights)"),
+    ]
+
+    def __init__(self, snapshot: Snapshot | None = None) -> None:
+        super().__init__()
+        self.latest = snapshot
+        self.request = BoundaryRequest()
+
+    def compose(self) -> ComposeResult:
+        yield BoundaryView(id="boundary-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.ask()
+        if self.latest is not None:
+            self.show(self.latest)
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Hand ``snapshot`` to the heatmap."""
+        self.latest = snapshot
+        if self.is_mounted:
+            self.query_one(BoundaryView).show(snapshot)
+
+    def ask(self, **changes: object) -> None:
+        """Send the trainer the request with ``changes``."""
+        self.request = replace(self.request, **changes)  # type: ignore[arg-type]
+        self.app.send("boundary", self.request)  # type: ignore[attr-defined]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Ask for a grid matching the heatmap's size."""
+        cols, rows = grid_size(*self.query_one(BoundaryView).size)
+        if (cols, rows) != (self.request.cols, self.request.rows):
+            self.ask(cols=cols, rows=rows)
+
+    def action_discretize(self) -> None:
+        self.ask(discretize=not self.request.discretize)
+
+    def action_test_points(self) -> None:
+        self.query_one(BoundaryView).toggle_test()
+
+    def action_unit(self, direction: int) -> None:
+        sizes = self.latest.sizes if self.latest is not None else (2, 1)
+        self.ask(unit=(self.request.unit + direction) % (1 + sum(sizes[1:-1])))
+
+    def action_regenerate(self, option: str, direction: int) -> None:
+        self.app.send("regenerate", (option, direction))  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,124 @@
+"""The backprop inspector: one training step shown stage by stage; Enter takes the step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from backprop_tui.live.inspector import Inspection, Numbers, Stage
+
+
+def header(inspection: Inspection, index: int) -> str:
+    """``stage 3 of 12: backward, layer 2``."""
+    stage = inspection.stages[index]
+    return f"stage {index + 1} of {len(inspection.stages)}: {stage.kind}, layer {stage.layer}"
+
+
+def strip(sizes: tuple[int, ...], layer: int) -> Text:
+    """``in → [1] → 2 → out`` with the layer being computed highlighted."""
+    names = ["in", *(str(n) for n in range(1, len(sizes) - 1)), "out"]
+    text = Text()
+    for n, (name, size) in enumerate(zip(names, sizes, strict=True)):
+        if n:
+            text.append(" → ", style="dim")
+        label = f"{name} ({size})"
+        text.append(f"[{label}]" if n == layer else label,
+                    style="bold reverse" if n == layer else "")
+    return text
+
+
+def _cell(value: float) -> str:
+    return f"{value: .4g}"
+
+
+def render_numbers(numbers: Numbers) -> RenderableType:
+    """A small array as a table; a large one as its summary and largest entries."""
+    dims = "×".join(str(n) for n in numbers.shape)
+    title = Text(f"{numbers.name}  ({dims})", style="bold")
+    if numbers.full is not None:
+        rows = np.atleast_2d(numbers.full)
+        table = Table(show_header=False, box=None, padding=(0, 1))
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+        return Group(title, table)
+    mean, std, low, high = numbers.summary
+    top = ",  ".join(f"[{','.join(map(str, index))}] {value:.4g}" for index, value in numbers.top)
+    return Group(title, Text(f"  mean {mean:.4g}   std {std:.4g}   min {low:.4g}   "
+                             f"max {high:.4g}"), Text(f"  largest |·|: {top}"))
+
+
+class InspectorScreen(ModalScreen[None]):
+    """Shows an :class:`Inspection` one stage at a time."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close"),
+        Binding("right,n", "move(1)", "Next stage"),
+        Binding("left,p", "move(-1)", "Previous stage"),
+        Binding("enter,a", "apply", "Apply the step"),
+    ]
+
+    def __init__(self, inspection: Inspection, apply: Callable[[int | None], None]) -> None:
+        super().__init__()
+        self.inspection = inspection
+        self.apply = apply
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="inspector-body", classes="dialog"):
+            yield Label(id="inspector-title")
+            yield Label(id="inspector-header")
+            yield Static(id="inspector-strip")
+            yield Label(id="inspector-equation")
+            yield Label(id="inspector-shapes")
+            yield Static(id="inspector-numbers")
+            yield Static(id="inspector-notes")
+            yield Label("←/→ (p/n) stage   Enter (a) apply this step   Esc close",
+                        id="inspector-hint")
+
+    def on_mount(self) -> None:
+        self.draw()
+
+    @property
+    def stage(self) -> Stage:
+        return self.inspection.stages[self.index]
+
+    def update_inspection(self, inspection: Inspection) -> None:
+        """Show a fresh inspection (the first stage again after a step was taken)."""
+        if inspection.step != self.inspection.step:
+            self.index = 0
+        self.inspection = inspection
+        self.index = min(self.index, len(inspection.stages) - 1)
+        self.draw()
+
+    def draw(self) -> None:
+        inspection, stage = self.inspection, self.stage
+        what = "the next mini-batch" if inspection.sample is None \
+            else f"training row {inspection.sample}"
+        self.query_one("#inspector-title", Label).update(
+            f"[b]Backprop inspector[/b]  step {inspection.step}, {what} (m = {inspection.rows}), "
+            f"cost {inspection.cost:.4g}")
+        self.query_one("#inspector-header", Label).update(
+            Text(header(inspection, self.index), style="bold"))
+        self.query_one("#inspector-strip", Static).update(strip(inspection.sizes, stage.layer))
+        self.query_one("#inspector-equation", Label).update(Text(stage.equation))
+        self.query_one("#inspector-shapes", Label).update(Text(stage.shapes, style="italic"))
+        self.query_one("#inspector-numbers", Static).update(
+            Group(*(render_numbers(numbers) for numbers in stage.numbers)))
+        self.query_one("#inspector-notes", Static).update(
+            Text("\n".join(inspection.notes), style="dim italic"))
+
+    def action_move(self, step: int) -> None:
+        self.index = max(0, min(self.index + step, len(self.inspection.stages) - 1))
+        self.draw()
+
+    def action_apply(self) -> None:
+        self.apply(self.inspection.sample)

@@ -1,0 +1,136 @@
+"""The decision-boundary payload: the network's output (or one hidden neuron's activation)
+over the 2-D data sets' square, with the data points, built in the trainer while the
+boundary screen is open.
+
+Sizes are bounded: at most MAX_COLS × MAX_ROWS grid points and MAX_POINTS data points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop_tui.data.toy2d import EXTENT
+from backprop_tui.engine import TrainingSession
+from backprop_tui.live.snapshot import frozen
+
+MAX_COLS = 96
+MAX_ROWS = 64
+MAX_POINTS = 1000
+"""Data points sent (train first, then test)."""
+NOISE_STEP, NOISE_RANGE = 0.05, (0.0, 0.5)
+RATIO_STEP, RATIO_RANGE = 0.1, (0.1, 0.9)
+
+
+@dataclass(frozen=True)
+class BoundaryRequest:
+    """What the boundary screen asks for: a grid size, a unit and the discretize switch."""
+
+    cols: int = 48
+    rows: int = 32
+    unit: int = 0
+    """0: the output; k ≥ 1: the k-th hidden neuron, counting layer by layer."""
+    discretize: bool = False
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """What the boundary screen draws."""
+
+    values: np.ndarray
+    """rows × cols, read-only; row 0 is the top (y = +extent), column 0 the left."""
+    extent: float
+    points: np.ndarray
+    """n × 4, read-only: x, y, class (0 blue, 1 orange), is_test (0 or 1)."""
+    unit: int
+    """Which unit the values are (0 the output; see BoundaryRequest.unit)."""
+    units: int
+    """How many units there are to cycle through (the output and every hidden neuron)."""
+    label: str
+    """Which unit, in words, e.g. ``output: P(blue) − 0.5`` or ``layer 1, neuron 3``."""
+    scale: float
+    """Where the colour scale saturates (1 when discretized)."""
+    discretize: bool
+
+
+def pixel_centres(cols: int, rows: int, extent: float = EXTENT) -> np.ndarray:
+    """The (rows·cols) × 2 points at the grid's pixel centres, row by row from the top."""
+    xs = -extent + (np.arange(cols) + 0.5) * (2 * extent / cols)
+    ys = extent - (np.arange(rows) + 0.5) * (2 * extent / rows)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    return np.column_stack([grid_x.ravel(), grid_y.ravel()])
+
+
+def hidden_unit(sizes: tuple[int, ...], unit: int) -> tuple[int, int] | None:
+    """(layer, neuron) of hidden unit ``unit`` (≥ 1, counting layer by layer), None if none."""
+    index = unit - 1
+    for layer, size in enumerate(sizes[1:-1], start=1):
+        if 0 <= index < size:
+            return layer, index
+        index -= size
+    return None
+
+
+def _output_values(session: TrainingSession, output: np.ndarray) -> tuple[np.ndarray, str, float]:
+    """The output as one signed value per point (positive: class 0, drawn blue)."""
+    net, labels = session.network, session.dataset.labels
+    name = labels[0] if labels else "class 0"
+    if net.loss.output.name in ("softmax", "sigmoid"):
+        return output[:, 0] - 0.5, f"output: P({name}) − 0.5", 0.5
+    return output[:, 0], "output", float(np.nanmax(np.abs(output[:, 0]), initial=0.0))
+
+
+def point_classes(session: TrainingSession, y: np.ndarray) -> np.ndarray:
+    """Each row's class: the argmax for several outputs, else 0 above the midpoint."""
+    if y.shape[1] > 1:
+        return y.argmax(axis=1)
+    middle = 0.5 if session.network.loss.output.name in ("softmax", "sigmoid") else 0.0
+    return np.where(y[:, 0] > middle, 0, 1)
+
+
+def _points(session: TrainingSession) -> np.ndarray:
+    parts = [np.column_stack([x[:, :2], point_classes(session, y), np.full(len(x), test)])
+             for x, y, test in ((session.x_train, session.y_train, 0),
+                                (session.x_test, session.y_test, 1))]
+    return frozen(np.concatenate(parts)[:MAX_POINTS])
+
+
+def build_boundary(session: TrainingSession, request: BoundaryRequest) -> Boundary:
+    """The boundary of ``session`` (a 2-input network) as ``request`` asks for it."""
+    net = session.network
+    cols = max(1, min(MAX_COLS, request.cols))
+    rows = max(1, min(MAX_ROWS, request.rows))
+    units = 1 + sum(net.sizes[1:-1])
+    unit = request.unit % units
+    centres = pixel_centres(cols, rows)
+    with np.errstate(all="ignore"):
+        where = hidden_unit(net.sizes, unit)
+        if where is None:
+            values, label, scale = _output_values(session, net.predict(centres))
+        else:
+            layer, neuron = where
+            values = np.array(net.forward(centres).a[layer][:, neuron], dtype=np.float64)
+            label = f"layer {layer}, neuron {neuron} ({net.hidden.name})"
+            scale = float(np.nanmax(np.abs(values), initial=0.0))
+    if request.discretize:
+        values, scale = np.sign(values), 1.0
+    return Boundary(frozen(values.reshape(rows, cols)), EXTENT, _points(session), unit, units,
+                    label, scale, request.discretize)
+
+
+def changed_options(options: dict[str, object], change: str, direction: int
+                    ) -> dict[str, object]:
+    """The data options with ``change`` (``noise``, ``train_ratio`` or ``seed``) moved one
+    step in ``direction``, within bounds."""
+    if change not in options:
+        raise ValueError(f"this data set has no {change} option")
+    new = dict(options)
+    if change == "seed":
+        new["seed"] = int(options["seed"]) + 1  # type: ignore[call-overload]
+        return new
+    step, (low, high) = (NOISE_STEP, NOISE_RANGE) if change == "noise" else \
+        (RATIO_STEP, RATIO_RANGE)
+    value = float(options[change]) + direction * step  # type: ignore[arg-type]
+    new[change] = round(min(high, max(low, value)), 2)
+    return new
