@@ -60,6 +60,29 @@ async def test_boundary_screen_keys_and_return(size):
                        and app.snapshot.boundary is None)
 
 
+def features_of(app) -> tuple[str, ...]:
+    return app.snapshot.boundary.features if app.snapshot.boundary else ()
+
+
+async def test_feature_keys_reshape_the_first_layer():
+    app = make_app("circle")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_boundary(pilot)
+        await wait_for(pilot, lambda: features_of(app) == ("x1", "x2"))
+        await pilot.press("5")
+        await wait_for(pilot, lambda: features_of(app) == ("x1", "x2", "x1x2"))
+        assert app.snapshot.sizes[0] == 3 and "first layer now 3→" in app.snapshot.message
+        await pilot.pause(0.1)
+        assert "inputs x1, x2, x1x2" in text_of(screen.query_one(BoundaryView))
+        for key, left in (("1", ("x2", "x1x2")), ("2", ("x1x2",))):
+            await pilot.press(key)
+            await wait_for(pilot, lambda left=left: features_of(app) == left)
+        await pilot.press("5")
+        await pilot.pause(0.1)
+        assert any("only input feature" in n.message for n in app._notifications)
+        assert features_of(app) == ("x1x2",) and app.snapshot.sizes[0] == 1
+
+
 async def test_other_data_sets_are_explained():
     app = make_app("adder")
     async with app.run_test(size=(100, 30)) as pilot:

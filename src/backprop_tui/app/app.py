@@ -19,6 +19,7 @@ from backprop_tui.app.screens.boundary import BoundaryScreen
 from backprop_tui.app.screens.breakpoints import BreakpointsScreen
 from backprop_tui.app.screens.gradcheck import GradientCheckScreen
 from backprop_tui.app.screens.inspector import InspectorScreen
+from backprop_tui.app.screens.lab import Edit, NeuronForm
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.screens.prompt import PathPrompt
@@ -77,6 +78,10 @@ BINDINGS = [
        "More neurons in the selected hidden layer (new weights)"),
     _b("comma,less_than_sign", "resize(-1)", "Neurons−",
        "Fewer neurons in the selected hidden layer (new weights)"),
+    _b("w", "edit_neuron", "Edit neuron", "Neuron lab: set the selected neuron's bias or one "
+       "incoming weight, or switch it off; the test cost and metric before → after"),
+    _b("0", "toggle_neuron", "Neuron off/on", "Switch the selected hidden neuron off (output "
+       "forced to 0, also while training) or back on; the test metric before → after"),
     _b("f", "nudge('speed', 1)", "Faster", "Train faster (up to flat out)", True, SPEED),
     _b("s", "nudge('speed', -1)", "Slower", "Train slower (down to 1 step per second)", True,
        SPEED),
@@ -267,6 +272,22 @@ class BackpropApp(App[None]):
     def action_resize(self, direction: int) -> None:
         layer, _ = self.screen_stack[0].query_one(TopologyView).selected
         self.send("resize", (layer, direction))
+
+    def action_toggle_neuron(self) -> None:
+        layer, neuron = self.screen_stack[0].query_one(TopologyView).selected
+        self.send("lab_toggle", (layer, neuron))
+
+    def action_edit_neuron(self) -> None:
+        layer, neuron = self.screen_stack[0].query_one(TopologyView).selected
+        if self.snapshot is None or layer == 0:
+            self.notify("select a neuron (not an input) in the network panel", severity="warning")
+            return
+
+        def chosen(edits: list[Edit] | None) -> None:
+            for action, value in edits or ():
+                self.send(action, value)
+
+        self.push_screen(NeuronForm(self.snapshot, layer, neuron), chosen)
 
     def action_samples(self, direction: int) -> None:
         self.send("samples", direction)

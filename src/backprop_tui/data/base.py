@@ -48,6 +48,8 @@ class Dataset:
     """For regression: one standardised target unit in the data set's own units."""
     options: dict[str, object] = field(default_factory=dict)
     """The options it was loaded with (noise, seed, …), for reloading and display."""
+    points: tuple[np.ndarray, np.ndarray] | None = None
+    """The 2-D sets' raw (x₁, x₂) train and test points, whatever input features they feed."""
 
     @property
     def n_inputs(self) -> int:

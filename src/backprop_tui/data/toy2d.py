@@ -2,12 +2,14 @@
 
 Every generator places its points at a fixed scale inside about [-EXTENT, EXTENT]², so a
 decision-boundary plot over that square shows the whole set. Classes are exactly balanced.
-``noise`` (0..0.5) blurs each set in its own way, noted per generator.
+``noise`` (0..0.5) blurs each set in its own way, noted per generator. ``features`` picks
+the network's inputs, computed from each point (x₁, x₂): see FEATURES and :func:`feature_map`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -21,11 +23,43 @@ from backprop_tui.data._common import (
     split,
 )
 from backprop_tui.data.base import Dataset, Loader, register
+from backprop_tui.errors import BackpropError
 
 EXTENT = 1.0
 LABELS = ("blue", "orange")
 Generator = Callable[[int, float, int], tuple[np.ndarray, np.ndarray]]
 """generate(samples, noise, seed) -> (points (n, 2), class codes (n,))."""
+
+_FEATURES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 * x1,
+    "x2^2": lambda x1, x2: x2 * x2,
+    "x1x2": lambda x1, x2: x1 * x2,
+    "sin_x1": lambda x1, x2: np.sin(x1),
+    "sin_x2": lambda x1, x2: np.sin(x2),
+}
+FEATURES = tuple(_FEATURES)
+"""The input features a 2-D set can feed the network, in column order."""
+PLAIN = "x1,x2"
+"""The default features: the point itself."""
+
+
+def parse_features(features: str | Sequence[str]) -> tuple[str, ...]:
+    """The named features (a comma list or names) in FEATURES order; at least one."""
+    chosen = features.split(",") if isinstance(features, str) else list(features)
+    chosen = [name.strip() for name in chosen if name.strip()]
+    unknown = [name for name in chosen if name not in _FEATURES]
+    if unknown or not chosen:
+        what = f"unknown feature {unknown[0]!r}" if unknown else "no features"
+        raise BackpropError(f"{what}; choose one or more of: {', '.join(FEATURES)}")
+    return tuple(name for name in FEATURES if name in chosen)
+
+
+def feature_map(points: np.ndarray, features: str | Sequence[str]) -> np.ndarray:
+    """The (n, k) feature columns of ``points`` (n, 2), one per chosen feature."""
+    x1, x2 = points[:, 0], points[:, 1]
+    return np.column_stack([_FEATURES[name](x1, x2) for name in parse_features(features)])
 
 
 def _halves(samples: int) -> np.ndarray:
@@ -94,32 +128,47 @@ GENERATORS: dict[str, Generator] = {
 }
 
 
-def _point(x_row: np.ndarray) -> str:
-    return f"({x_row[0]:.2f}, {x_row[1]:.2f}) → "
+def _point(names: tuple[str, ...]) -> Callable[[np.ndarray], str]:
+    """How an input row reads: the point itself, or each feature by name."""
+    if names == ("x1", "x2"):
+        return lambda x_row: f"({x_row[0]:.2f}, {x_row[1]:.2f}) → "
+    return lambda x_row: ", ".join(f"{name} {value:.2f}"
+                                   for name, value in zip(names, x_row, strict=True)) + " → "
 
 
 def _loader(name: str, generate: Generator) -> Loader:
     def load(
-        samples: int = 400, noise: float = 0.1, train_ratio: float = 0.5, seed: int = 0
+        samples: int = 400,
+        noise: float = 0.1,
+        train_ratio: float = 0.5,
+        seed: int = 0,
+        features: str = PLAIN,
     ) -> Dataset:
         samples = check_int("samples", samples, 10, 1_000_000)
         noise = check_float("noise", noise, 0.0, 0.5)
         seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
+        names = parse_features(features)
+        options: dict[str, object] = {
+            "samples": samples, "noise": noise, "train_ratio": train_ratio, "seed": seed}
+        inputs = "" if ",".join(names) == PLAIN else ", inputs " + ", ".join(names)
+        if inputs:
+            options["features"] = ",".join(names)
         points, codes = generate(samples, noise, seed)
-        x_train, x_test, codes_train, codes_test = split(
+        raw_train, raw_test, codes_train, codes_test = split(
             points, codes, train_ratio=train_ratio, seed=seed, stratify=codes
         )
-        return classes_dataset(
+        dataset = classes_dataset(
             name,
-            x_train,
+            feature_map(raw_train, names),
             codes_train,
-            x_test,
+            feature_map(raw_test, names),
             codes_test,
             labels=LABELS,
-            describe=class_describer(LABELS, "class", _point),
-            summary=f"{name}, noise {noise:g}",
-            options={"samples": samples, "noise": noise, "train_ratio": train_ratio, "seed": seed},
+            describe=class_describer(LABELS, "class", _point(names)),
+            summary=f"{name}, noise {noise:g}{inputs}",
+            options=options,
         )
+        return replace(dataset, points=(raw_train, raw_test))
 
     load.__name__ = load.__qualname__ = name
     load.__doc__ = f"2-D {name}: {generate.__doc__}"

@@ -11,6 +11,9 @@ Gradients: ∂C/∂W_l = a_{l−1}ᵀ·δ_l / m + λ₂·W_l + λ₁·sign(W_l),
 Dropout (training only) multiplies a hidden layer's activations by a mask m_l whose entries
 are 0 (dropped unit) or 1/(1 − p) (kept unit, "inverted" dropout): a_l = f(z_l) ⊙ m_l, so
 δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l) ⊙ m_l.
+
+Units switched off (:attr:`Network.unit_mask`) work the same way with a persistent 0/1 mask
+per hidden layer, in every pass (training too), so an off unit's output stays exactly 0.
 """
 
 from __future__ import annotations
@@ -110,6 +113,8 @@ class Network:
         self.weights, self.biases = self.layer_views(self.flat)
         for w, b in zip(self.weights, self.biases, strict=True):
             w[:], b[:] = _initial(init, self.hidden.name, *w.shape, rng)
+        self.unit_mask: list[np.ndarray | None] = [None] * (self.n_layers - 1)
+        """Per hidden layer, None (every unit on) or a 0/1 vector: 0 switches a unit off."""
 
     # -- description ---------------------------------------------------------------------
     @property
@@ -158,7 +163,29 @@ class Network:
         clone.__dict__.update(self.__dict__)
         clone.flat = self.flat.copy()
         clone.weights, clone.biases = self.layer_views(clone.flat)
+        clone.unit_mask = [None if m is None else m.copy() for m in self.unit_mask]
         return clone
+
+    # -- switching units off -------------------------------------------------------------
+    def set_unit(self, layer: int, unit: int, on: bool) -> None:
+        """Switch unit ``unit`` of hidden layer ``layer`` (0 = the first) on or off."""
+        if not 0 <= layer < self.n_layers - 1 or not 0 <= unit < self.sizes[layer + 1]:
+            raise BackpropError(f"there is no hidden unit {unit} in hidden layer {layer}")
+        mask = self.unit_mask[layer]
+        if mask is None:
+            mask = np.ones(self.sizes[layer + 1], self.dtype)
+        mask[unit] = 1.0 if on else 0.0
+        self.unit_mask[layer] = None if mask.all() else mask
+
+    def unit_on(self, layer: int, unit: int) -> bool:
+        mask = self.unit_mask[layer] if layer < self.n_layers - 1 else None
+        return mask is None or bool(mask[unit])
+
+    @property
+    def off_units(self) -> tuple[tuple[int, int], ...]:
+        """(hidden layer, unit) of every unit switched off."""
+        return tuple((layer, int(unit)) for layer, mask in enumerate(self.unit_mask)
+                     if mask is not None for unit in np.flatnonzero(mask == 0))
 
     # -- passes --------------------------------------------------------------------------
     def new_trace(self, batch: int) -> Trace:
@@ -197,11 +224,17 @@ class Network:
             z += b
             f = self.loss.output if layer == last else self.hidden
             f.forward(z, trace.a[layer + 1])
-            if masks and layer < last and masks[layer] is not None:
-                a, mask = trace.a[layer + 1], masks[layer]
+            if layer == last:
+                break
+            dropout = masks[layer] if masks else None
+            units = self.unit_mask[layer]
+            if dropout is not None or units is not None:
+                a = trace.a[layer + 1]
                 f.derivative(z, a, trace.derivative[layer])
-                trace.derivative[layer] *= mask
-                a *= mask
+                for mask in (dropout, units):
+                    if mask is not None:
+                        trace.derivative[layer] *= mask
+                        a *= mask
         return trace
 
     def backward(
@@ -224,7 +257,8 @@ class Network:
             if layer:
                 below = trace.delta[layer - 1]
                 np.dot(delta, self.weights[layer].T, out=below)
-                if masks and masks[layer - 1] is not None:  # f'(z) ⊙ mask, from forward
+                if (masks and masks[layer - 1] is not None) \
+                        or self.unit_mask[layer - 1] is not None:  # f'(z) ⊙ mask, from forward
                     below *= trace.derivative[layer - 1]
                 else:
                     below *= self.hidden.derivative(
@@ -256,6 +290,8 @@ class Network:
             z += b
             f = self.loss.output if layer == last else self.hidden
             a = f.forward(z, z)
+            if layer < last and (units := self.unit_mask[layer]) is not None:
+                a *= units
         return a
 
     def cost(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_tui.data.toy2d import EXTENT
+from backprop_tui.data.toy2d import EXTENT, PLAIN, feature_map, parse_features
 from backprop_tui.engine import TrainingSession
 from backprop_tui.live.snapshot import frozen
 
@@ -52,6 +52,8 @@ class Boundary:
     scale: float
     """Where the colour scale saturates (1 when discretized)."""
     discretize: bool
+    features: tuple[str, ...] = ()
+    """The input features the network sees (2-D sets; empty for other 2-input data)."""
 
 
 def pixel_centres(cols: int, rows: int, extent: float = EXTENT) -> np.ndarray:
@@ -89,21 +91,37 @@ def point_classes(session: TrainingSession, y: np.ndarray) -> np.ndarray:
     return np.where(y[:, 0] > middle, 0, 1)
 
 
+def features_of(session: TrainingSession) -> tuple[str, ...]:
+    """The input features of a 2-D set's session; () when its data set has no raw points."""
+    dataset = session.dataset
+    if dataset.points is None:
+        return ()
+    return parse_features(str(dataset.options.get("features", PLAIN)))
+
+
+def on_plane(session: TrainingSession) -> bool:
+    """Whether ``session`` has a boundary to draw: a 2-D set, or 2 inputs."""
+    return bool(features_of(session)) or session.network.sizes[0] == 2
+
+
 def _points(session: TrainingSession) -> np.ndarray:
-    parts = [np.column_stack([x[:, :2], point_classes(session, y), np.full(len(x), test)])
-             for x, y, test in ((session.x_train, session.y_train, 0),
-                                (session.x_test, session.y_test, 1))]
+    raw = session.dataset.points or (session.x_train[:, :2], session.x_test[:, :2])
+    parts = [np.column_stack([x, point_classes(session, y), np.full(len(x), test)])
+             for x, y, test in ((raw[0], session.y_train, 0), (raw[1], session.y_test, 1))]
     return frozen(np.concatenate(parts)[:MAX_POINTS])
 
 
 def build_boundary(session: TrainingSession, request: BoundaryRequest) -> Boundary:
-    """The boundary of ``session`` (a 2-input network) as ``request`` asks for it."""
+    """The boundary of ``session`` (see :func:`on_plane`) as ``request`` asks for it."""
     net = session.network
     cols = max(1, min(MAX_COLS, request.cols))
     rows = max(1, min(MAX_ROWS, request.rows))
     units = 1 + sum(net.sizes[1:-1])
     unit = request.unit % units
+    features = features_of(session)
     centres = pixel_centres(cols, rows)
+    if features:
+        centres = feature_map(centres, features)
     with np.errstate(all="ignore"):
         where = hidden_unit(net.sizes, unit)
         if where is None:
@@ -116,13 +134,24 @@ def build_boundary(session: TrainingSession, request: BoundaryRequest) -> Bounda
     if request.discretize:
         values, scale = np.sign(values), 1.0
     return Boundary(frozen(values.reshape(rows, cols)), EXTENT, _points(session), unit, units,
-                    label, scale, request.discretize)
+                    label, scale, request.discretize, features)
 
 
-def changed_options(options: dict[str, object], change: str, direction: int
+def toggle_feature(features: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """``features`` with ``name`` added or removed; ValueError for the last one."""
+    if features == (name,):
+        raise ValueError(f"{name} is the only input feature left: add another first")
+    kept = [feature for feature in features if feature != name]
+    return parse_features(kept if len(kept) < len(features) else [*features, name])
+
+
+def changed_options(options: dict[str, object], change: str, direction: int | str
                     ) -> dict[str, object]:
     """The data options with ``change`` (``noise``, ``train_ratio`` or ``seed``) moved one
-    step in ``direction``, within bounds."""
+    step in ``direction``, within bounds; for ``features``, ``direction`` is the new comma
+    list."""
+    if change == "features":
+        return {**options, "features": ",".join(parse_features(str(direction)))}
     if change not in options:
         raise ValueError(f"this data set has no {change} option")
     new = dict(options)

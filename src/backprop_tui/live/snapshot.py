@@ -20,6 +20,7 @@ from backprop_tui.live.breakpoints import Breakpoints, inactive_fraction, probe_
 
 if TYPE_CHECKING:
     from backprop_tui.live.boundary import Boundary
+    from backprop_tui.live.lab import LabResult
     from backprop_tui.live.views import Views
 
 PLOT_POINTS = 400
@@ -151,6 +152,10 @@ class Snapshot:
     """The classification views, while the views screen is open."""
     boundary: Boundary | None = None
     """The decision boundary, while the boundary screen is open (2-input networks only)."""
+    off_units: tuple[tuple[int, int], ...] = ()
+    """Hidden neurons switched off, as (layer, neuron) with layer ≥ 1."""
+    lab: LabResult | None = None
+    """The latest neuron-lab edit: test cost and metric just before and after it."""
 
 
 def downsample(steps: np.ndarray, values: np.ndarray, points: int = PLOT_POINTS
@@ -270,6 +275,7 @@ def take_snapshot(
     markers: tuple[tuple[int, str], ...] = (),
     views: Callable[[], Views] | None = None,
     boundary: Callable[[], Boundary] | None = None,
+    lab: LabResult | None = None,
 ) -> Snapshot:
     """Copy what the UI shows out of ``session``.
 
@@ -317,5 +323,6 @@ def take_snapshot(
         layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
         seq=seq, notes=notes, breakpoints=breakpoints or Breakpoints(), breakpoint=breakpoint,
         branches=branches, markers=markers, views=shown_views,
-        boundary=shown_boundary,
+        boundary=shown_boundary, lab=lab,
+        off_units=tuple((layer + 1, unit) for layer, unit in net.off_units),
     )

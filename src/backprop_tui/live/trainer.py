@@ -20,12 +20,18 @@ from backprop_tui.engine import (
     rebuild,
 )
 from backprop_tui.errors import BackpropError
-from backprop_tui.live.boundary import BoundaryRequest, build_boundary, changed_options
+from backprop_tui.live.boundary import (
+    BoundaryRequest,
+    build_boundary,
+    changed_options,
+    on_plane,
+)
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along
 from backprop_tui.live.config import RunConfig, build_session
 from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
 from backprop_tui.live.inspector import Inspection, inspect
+from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
 from backprop_tui.live.snapshot import Snapshot, take_snapshot
 from backprop_tui.live.timeline import Timeline
 from backprop_tui.live.views import InitialWeights, build_views
@@ -80,6 +86,8 @@ class Trainer:
         self.views = False
         self.initial_weights = InitialWeights()
         self.boundary: BoundaryRequest | None = None
+        self.lab: LabResult | None = None
+        """The latest neuron-lab edit's before/after test measurements."""
 
     # -- commands --------------------------------------------------------------------------
     def apply(self, command: Command) -> None:
@@ -198,8 +206,9 @@ class Trainer:
 
     def _do_regenerate(self, value: object) -> None:
         """Reload the data set with ``value`` = (option, ±1) moved one step (``noise``,
-        ``train_ratio``, or ``seed``: a new one), keeping the architecture and
-        hyperparameters; the weights start afresh."""
+        ``train_ratio``, or ``seed``: a new one), or = ("features", "x1,x2,…") feeding the
+        network other input features, keeping the hidden layers and hyperparameters; the
+        weights start afresh."""
         option, direction = value  # type: ignore[misc]
         net, running = self.session.network, self.running
         try:
@@ -212,8 +221,12 @@ class Trainer:
             output=net.loss.output.name, loss=net.loss.name, init=net.init,
             dtype=net.dtype.name, hyper=self.session.hyper, weights="", speed=self.speed))
         self.running = running
-        self.message = f"{option.replace('_', ' ')} {options[option]:g}: new data, " \
-            "weights re-initialised"
+        sizes = self.session.network.sizes
+        self.message = (
+            f"inputs {str(options[option]).replace(',', ', ')}: first layer now "
+            f"{sizes[0]}→{sizes[1]}" if option == "features"
+            else f"{option.replace('_', ' ')} {options[option]:g}: new data"
+        ) + ", weights re-initialised"
 
     def _do_breakpoints(self, value: object) -> None:
         """Watch for ``value`` (a Breakpoints) from the next step on."""
@@ -241,6 +254,28 @@ class Trainer:
         self.running, self.epoch_target, self.message = False, None, ""
         self._train_one()
         self._do_inspect(value)
+
+    def _do_lab_weight(self, value: object) -> None:
+        """Set one incoming weight: ``value`` = (layer, neuron, source neuron, weight)."""
+        layer, unit, source, weight = value  # type: ignore[misc]
+        self._lab(set_weight(self.session, neuron(self.session, (layer, unit)), int(source),
+                             float(weight)))
+
+    def _do_lab_bias(self, value: object) -> None:
+        """Set a neuron's bias: ``value`` = (layer, neuron, bias)."""
+        layer, unit, bias = value  # type: ignore[misc]
+        self._lab(set_bias(self.session, neuron(self.session, (layer, unit)), float(bias)))
+
+    def _do_lab_toggle(self, value: object) -> None:
+        """Switch a hidden neuron off or on: ``value`` = (layer, neuron[, on]), or None for
+        the selected neuron, flipped."""
+        layer, unit, *on = value if value is not None else (self.selected or (0, -1))  # type: ignore[misc]
+        where = neuron(self.session, (layer, unit), hidden_only=True)
+        self._lab(toggle(self.session, where, bool(on[0]) if on else None))
+
+    def _lab(self, result: LabResult) -> None:
+        self.lab, self.message = result, result.note
+        self.notes.append(result.note)
 
     def _reshape(self, **changes: object) -> None:
         network = rebuild(self.session.network, seed=self.session.seed, **changes)
@@ -335,12 +370,13 @@ class Trainer:
             self.session, status, message=self.message, preset=self.config.preset,
             speed=self.speed, samples_per_second=self.samples_per_second if self.running else 0.0,
             offset=self.offset, selected=self.selected, seq=self.seq, notes=notes, reuse=reuse,
+            lab=self.lab,
             breakpoints=self.breakpoints, breakpoint=self.breakpoint,
             branches=tuple(self.timeline.branches), markers=tuple(self.timeline.markers),
             views=partial(build_views, self.session, self.initial_weights(self.session))
             if self.views else None,
             boundary=partial(build_boundary, self.session, self.boundary)
-            if self.boundary and self.session.network.sizes[0] == 2 else None,
+            if self.boundary and on_plane(self.session) else None,
         )
         return self._last
 

@@ -1,5 +1,5 @@
 """The boundary screen (h): the decision boundary or one neuron's output over the plane,
-live; keys change what is shown and regenerate the data set."""
+live; keys change what is shown, regenerate the data set and pick its input features."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from backprop_tui.app.widgets.boundary import BoundaryView, grid_size
-from backprop_tui.live.boundary import BoundaryRequest
+from backprop_tui.data.toy2d import FEATURES
+from backprop_tui.live.boundary import BoundaryRequest, toggle_feature
 from backprop_tui.live.snapshot import Snapshot
 
 
@@ -34,6 +35,9 @@ class BoundaryScreen(Screen[None]):
                 tooltip="Less training data (new weights)"),
         Binding("g", "regenerate('seed', 1)", "Regenerate",
                 tooltip="New data from a new seed (new weights)"),
+        *(Binding(str(key), f"feature({key - 1})", f"Input {name}", show=False,
+                  tooltip=f"Feed the network {name} or stop (reshapes the first layer)")
+          for key, name in enumerate(FEATURES, start=1)),
     ]
 
     def __init__(self, snapshot: Snapshot | None = None) -> None:
@@ -82,6 +86,19 @@ class BoundaryScreen(Screen[None]):
 
     def action_regenerate(self, option: str, direction: int) -> None:
         self.app.send("regenerate", (option, direction))  # type: ignore[attr-defined]
+
+    def action_feature(self, index: int) -> None:
+        """Toggle input feature ``index`` (of FEATURES): the data set reloads with it."""
+        boundary = self.latest.boundary if self.latest is not None else None
+        if boundary is None or not boundary.features:
+            self.notify("input features need one of the 2-D data sets", severity="warning")
+            return
+        try:
+            features = toggle_feature(boundary.features, FEATURES[index])
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.app.send("regenerate", ("features", ",".join(features)))  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         self.dismiss()

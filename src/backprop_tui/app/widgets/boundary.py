@@ -74,11 +74,12 @@ def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[T
 
 
 def header(boundary: Boundary, show_test: bool) -> Text:
-    """Which unit, out of how many, and the switches."""
+    """Which unit, out of how many, the input features and the switches."""
     mode = "discretized (sign)" if boundary.discretize else "continuous"
     test = "● train ○ test" if show_test else "● train (t: test)"
-    return Text(f"{boundary.label} · unit {boundary.unit + 1}/{boundary.units} · {mode} · "
-                f"{test}", style="bold")
+    inputs = f"inputs {', '.join(boundary.features)} (1–7) · " if boundary.features else ""
+    return Text(f"{boundary.label} · {inputs}unit {boundary.unit + 1}/{boundary.units} · "
+                f"{mode} · {test}", style="bold")
 
 
 def not_two_d(snapshot: Snapshot) -> Text:
@@ -111,7 +112,7 @@ class BoundaryView(Widget):
         snapshot = self.snapshot
         if snapshot is None:
             return Text("waiting for the first snapshot")
-        if snapshot.sizes[0] != 2:
+        if snapshot.sizes[0] != 2 and snapshot.dataset not in GENERATORS:
             return not_two_d(snapshot)
         if snapshot.boundary is None:
             return Text("waiting for the boundary")

@@ -21,6 +21,8 @@ from backprop_tui.app.widgets.colours import compact, diverging_colour, sign_col
 from backprop_tui.live.snapshot import Snapshot, Topology
 
 NODE = "▇▇"
+OFF = "░░"
+"""A neuron switched off in the neuron lab."""
 CELL_WIDTHS = (2.0, 1.0, 0.5, 0.0)  # heatmap columns per weight, widest first; 0: none
 SHORT = {"sigmoid": "sig", "softmax": "smax", "linear": "lin", "leaky_relu": "lrelu"}
 MAX_LISTED, TOP = 16, 5  # incoming weights listed one by one; more: the TOP largest
@@ -140,6 +142,10 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
         [str(size) for size in topo.sizes], ["in"] + [SHORT.get(a, a[:5]) for a in names]]
     hidden = [(i, topo.sizes[i] - n) for i, n in enumerate(counts) if topo.sizes[i] > n]
     info = incoming_lines(topo, width)
+    if snapshot.off_units:
+        off = ", ".join(f"L{layer} n{neuron}" for layer, neuron in snapshot.off_units)
+        info = [*info[:1], *_pack([Text("off:", style="bold"), Text(off, style="dim")], width),
+                *info[1:]]
     header_rows, summary, body, info_rows = len(headers), int(bool(hidden)), rows, len(info)
     if height is not None:  # keep headers, then the summary; the body gives way to ≤ 2 info
         header_rows = max(0, min(header_rows, height - 1))  # lines down to 5 rows
@@ -160,9 +166,13 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
     for i, weights in enumerate(topo.weights if cell else ()):
         for k, cells in enumerate(_heatmap(weights, cell, background)):
             canvas.put(xs[i] + node + 1, 2 + offsets[i] + k, cells)
+    off = set(snapshot.off_units)
     for i, values in enumerate(topo.activations):
         for k, value in enumerate(values.tolist()):
-            canvas.put(xs[i], 2 + offsets[i] + k, NODE, _style(diverging_colour(value, 1.0)))
+            if (i, topo.shown[i][k]) in off:
+                canvas.put(xs[i], 2 + offsets[i] + k, OFF, Style(dim=True))
+            else:
+                canvas.put(xs[i], 2 + offsets[i] + k, NODE, _style(diverging_colour(value, 1.0)))
     canvas.put(0, 2 + top, "↑" if top > 0 else "", Style(dim=True))  # rows out of sight
     canvas.put(0, 1 + top + body, "↓" if top + body < rows else "", Style(dim=True))
     canvas.put(xs[layer] - 1, 2 + offsets[layer] + pos, "[", cursor_style)
