@@ -9,6 +9,7 @@ from textual.widgets import Label, Static
 
 from backprop_tui.app.screens.inspector import InspectorScreen, render_numbers, strip
 from backprop_tui.app.screens.main import MainScreen
+from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.live.inspector import numbers
 
 from .conftest import make_app, started, wait_for
@@ -32,6 +33,8 @@ async def test_i_steps_through_stages_applies_one_step_and_escape_closes():
             await pilot.press("right")
         await pilot.pause()
         assert text(screen, "#inspector-header") == f"stage 5 of {total}: backward, layer 2"
+        network = pilot.app.screen_stack[0].query_one(TopologyView)
+        assert network.selected[0] == 2  # the network panel points at the layer computed
         assert "W₃ᵀ (4×32)" in text(screen, "#inspector-shapes")
         assert [numbers.name for numbers in screen.stage.numbers] == ["δ₂ (per sample)"]
         await pilot.press("left")

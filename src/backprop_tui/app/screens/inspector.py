@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.live.inspector import Inspection, Numbers, Stage
 
 
@@ -109,12 +110,18 @@ class InspectorScreen(ModalScreen[None]):
         self.query_one("#inspector-header", Label).update(
             Text(header(inspection, self.index), style="bold"))
         self.query_one("#inspector-strip", Static).update(strip(inspection.sizes, stage.layer))
+        self._point_at(stage.layer)
         self.query_one("#inspector-equation", Label).update(Text(stage.equation))
         self.query_one("#inspector-shapes", Label).update(Text(stage.shapes, style="italic"))
         self.query_one("#inspector-numbers", Static).update(
             Group(*(render_numbers(numbers) for numbers in stage.numbers)))
         self.query_one("#inspector-notes", Static).update(
             Text("\n".join(inspection.notes), style="dim italic"))
+
+    def _point_at(self, layer: int) -> None:
+        """Move the network panel's cursor (left of this dialog) to the layer computed."""
+        for view in self.app.screen_stack[0].query(TopologyView):
+            view.move_to_layer(layer)
 
     def action_move(self, step: int) -> None:
         self.index = max(0, min(self.index + step, len(self.inspection.stages) - 1))

@@ -231,6 +231,11 @@ class TopologyView(Widget, can_focus=True):
 
     action_move = move_cursor
 
+    def move_to_layer(self, layer: int) -> None:
+        """Put the cursor on ``layer`` (the inspector's way of pointing at a layer)."""
+        if self._snapshot is not None and layer != self._cursor[0]:
+            self.move_cursor(layer - self._cursor[0], 0)
+
     def _set_cursor(self, layer: int, pos: int) -> None:
         assert self._snapshot is not None
         shown = self._snapshot.topology.shown
