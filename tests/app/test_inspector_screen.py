@@ -71,3 +71,20 @@ def test_numbers_render_in_full_or_as_a_summary_with_the_largest():
     assert "x  (2×2)" in small and "4.5" in small and "mean" not in small
     large = rendered(np.arange(100.0).reshape(10, 10))
     assert "x  (10×10)" in large and "mean 49.5" in large and "[9,9] 99" in large
+
+
+async def test_s_inspects_single_training_rows_and_b_returns_to_the_batch():
+    app = make_app()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await started(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectorScreen))
+        screen = pilot.app.screen
+        assert screen.inspection.sample is None and screen.inspection.rows == 16
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.inspection.sample == 0)
+        assert screen.inspection.rows == 1 and "training row 0" in text(screen, "#inspector-title")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.inspection.sample == 1)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: screen.inspection.sample is None)

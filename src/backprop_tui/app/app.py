@@ -232,7 +232,8 @@ class BackpropApp(App[None]):
             self.screen.update_inspection(event.inspection)
         else:
             self.push_screen(InspectorScreen(
-                event.inspection, lambda sample: self.send("inspect_apply", sample)))
+                event.inspection, lambda sample: self.send("inspect_apply", sample),
+                lambda what: self.send("inspect", what)))
 
     # -- UI → trainer ------------------------------------------------------------------------
     def send(self, action: str, value: object = None) -> None:

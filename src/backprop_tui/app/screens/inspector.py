@@ -65,12 +65,18 @@ class InspectorScreen(ModalScreen[None]):
         Binding("right,n", "move(1)", "Next stage"),
         Binding("left,p", "move(-1)", "Previous stage"),
         Binding("enter,a", "apply", "Apply the step"),
+        Binding("s", "sample(1)", "Next training row"),
+        Binding("S", "sample(-1)", "Previous training row"),
+        Binding("b", "batch", "The mini-batch"),
     ]
 
-    def __init__(self, inspection: Inspection, apply: Callable[[int | None], None]) -> None:
+    def __init__(self, inspection: Inspection, apply: Callable[[int | None], None],
+                 request: Callable[[object], None] = lambda what: None) -> None:
         super().__init__()
         self.inspection = inspection
         self.apply = apply
+        self.request = request
+        """Asks the trainer for another inspection: "batch" or a training row."""
         self.index = 0
 
     def compose(self) -> ComposeResult:
@@ -82,7 +88,8 @@ class InspectorScreen(ModalScreen[None]):
             yield Label(id="inspector-shapes")
             yield Static(id="inspector-numbers")
             yield Static(id="inspector-notes")
-            yield Label("←/→ (p/n) stage   Enter (a) apply this step   Esc close",
+            yield Label("←/→ (p/n) stage   s/S one training row   b the mini-batch   "
+                        "Enter (a) apply this step   Esc close",
                         id="inspector-hint")
 
     def on_mount(self) -> None:
@@ -126,6 +133,14 @@ class InspectorScreen(ModalScreen[None]):
     def action_move(self, step: int) -> None:
         self.index = max(0, min(self.index + step, len(self.inspection.stages) - 1))
         self.draw()
+
+    def action_sample(self, direction: int) -> None:
+        """Inspect one training row instead of the batch (s: next row, S: previous)."""
+        current = self.inspection.sample
+        self.request(0 if current is None else max(0, current + direction))
+
+    def action_batch(self) -> None:
+        self.request("batch")
 
     def action_apply(self) -> None:
         self.apply(self.inspection.sample)
