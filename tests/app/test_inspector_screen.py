@@ -19,13 +19,18 @@ def text(screen: InspectorScreen, selector: str) -> str:
     return str(screen.query_one(selector, Label | Static).render())
 
 
+async def open_inspector(pilot) -> InspectorScreen:
+    """Press ``i`` once the trainer is up; returns the inspector screen."""
+    await started(pilot)
+    await pilot.press("i")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectorScreen))
+    return pilot.app.screen
+
+
 async def test_i_steps_through_stages_applies_one_step_and_escape_closes():
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:
-        await started(pilot)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectorScreen))
-        screen = pilot.app.screen
+        screen = await open_inspector(pilot)
         total = len(screen.inspection.stages)
         assert text(screen, "#inspector-header") == f"stage 1 of {total}: forward, layer 1"
         assert "z₁ = a₀·W₁ + b₁" in text(screen, "#inspector-equation")
@@ -76,10 +81,7 @@ def test_numbers_render_in_full_or_as_a_summary_with_the_largest():
 async def test_s_inspects_single_training_rows_and_b_returns_to_the_batch():
     app = make_app()
     async with app.run_test(size=(140, 45)) as pilot:
-        await started(pilot)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectorScreen))
-        screen = pilot.app.screen
+        screen = await open_inspector(pilot)
         assert screen.inspection.sample is None and screen.inspection.rows == 16
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.inspection.sample == 0)

@@ -8,7 +8,6 @@ and drawing one costs the same after a million steps as after ten.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -146,8 +145,6 @@ class Snapshot:
     """(step, what changed) for each hyperparameter change on the current branch."""
     notes: tuple[str, ...] = field(default=())
     """One-off notices for the person (shown once as toasts)."""
-    created: float = field(default_factory=time.time)
-    """Wall-clock time the trainer built it (for measuring delays)."""
     views: Views | None = None
     """The classification views, while the views screen is open."""
     boundary: Boundary | None = None
