@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from backprop_tui import runfile
 from backprop_tui.engine import Hyperparameters
@@ -40,13 +40,21 @@ HYPER_HELP = {
 its name."""
 
 
-def common_options() -> argparse.ArgumentParser:
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr (no usage block), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = "" if "choose from" in message else f" (see {self.prog} --help)"
+        self.exit(2, f"backprop-tui: error: {' '.join(message.split())}{hint}\n")
+
+
+def common_options() -> Parser:
     """The options the app and every subcommand share, as a parent parser.
 
     Options not given stay out of the namespace, so a ``--config`` file fills them."""
     from backprop_tui.engine import HIDDEN_ACTIVATIONS, INITIALISATIONS
 
-    p = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     p.add_argument("--config", metavar="FILE.toml", help="read options from a TOML file "
                    "(keys: the long option names, e.g. batch-size = 16); flags override it")
     p.add_argument("--preset", choices=list(PRESETS), help=f"start from a preset "
@@ -106,7 +114,7 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
 def parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The app's parser (with the subcommands) and the ``train`` subcommand's."""
     common = common_options()
-    app = argparse.ArgumentParser(
+    app = Parser(
         prog="backprop-tui", parents=[common],
         description="Watch a neural network learn, and steer it, in your terminal.",
         epilog="Presets: " + ", ".join(PRESETS) + ".  Keys: press F1 in the app.",
@@ -224,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from backprop_tui.headless import train
 
             return train(config, given)
+        check_own_input(config)
         if args.command == "serve":
             from backprop_tui.serve import serve
 
@@ -242,20 +251,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return open_app(config)
 
 
-def open_app(config: RunConfig) -> int:
-    """Start the trainer and open the app at once; the panels fill when the trainer is ready.
-
-    A run built from the person's own files or sizes is checked here first, so that its
-    mistakes are reported before the screen opens; the built-in data sets start straight away.
-    """
-    from backprop_tui.live.backend import ProcessBackend
-
+def check_own_input(config: RunConfig) -> None:
+    """Build a run made from the person's own files or sizes, so that its mistakes are
+    reported (as BackpropError) before the app opens or is served; the built-in data sets
+    start straight away."""
     if (config.dataset.startswith("csv:") or config.io_sizes or config.weights
             or config.data_options.get("path")):
-        try:
-            build_session(config)
-        except BackpropError as error:
-            return fail(error)
+        build_session(config)
+
+
+def open_app(config: RunConfig) -> int:
+    """Start the trainer and open the app at once; the panels fill when the trainer is ready."""
+    from backprop_tui.live.backend import ProcessBackend
+
     backend = ProcessBackend(config)
     backend.start()
     try:

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from backprop_tui.cli import config_from, main, parser
+from backprop_tui.live.config import build_session
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -43,6 +44,39 @@ def test_argparse_errors_exit_2():
                             capture_output=True, text=True)
     assert result.returncode == 2 and "invalid choice: 'swish'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--lr", "abc"], "argument --lr/--learning-rate: invalid float value: 'abc'"),
+    (["--batch-size", "1.5"], "argument --batch-size: invalid int value: '1.5'"),
+    (["--activation", "nope"], "invalid choice: 'nope' (choose from 'sigmoid', 'tanh'"),
+    (["--optimizer", "nope"], "invalid choice: 'nope' (choose from 'sgd', 'momentum'"),
+    (["--seed", "abc"], "argument --seed: invalid int value: 'abc'"),
+    (["train", "--epochs", "abc"], "argument --epochs: invalid int value: 'abc'"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+    (["train", "--epochs", "2", "--steps", "3"], "--steps: not allowed with argument --epochs"),
+    (["replay"], "the following arguments are required: FILE.jsonl"),
+    (["serve", "--port", "x"], "argument --port: invalid int value: 'x'"),
+])
+def test_bad_flags_exit_2_with_one_line(args, message, capsys):
+    """argparse's own errors too: one line, no usage block, and where to look."""
+    with pytest.raises(SystemExit) as leaving:
+        main(args)
+    assert leaving.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("backprop-tui: error: ") and message in err
+    command = f"backprop-tui {args[0]}" if args[0] in ("train", "replay", "serve") \
+        else "backprop-tui"
+    assert "(choose from" in err or err.endswith(f"(see {command} --help)\n")
+
+
+def test_a_missing_mnist_path_trains_on_digits_with_a_notice(tmp_path):
+    """As the README promises for --data-path: digits stands in, and the run says so."""
+    missing = tmp_path / "mnist"
+    config = config_from(parser().parse_args(["--preset", "mnist", "--data-path", str(missing)]))
+    session, note = build_session(config)
+    assert session.dataset.name == "digits" and session.network.sizes[0] == 64
+    assert note == f"MNIST is not at {missing}: training on the 8×8 digits instead"
 
 
 def test_flags_build_the_config():

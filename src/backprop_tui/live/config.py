@@ -105,12 +105,12 @@ def preset_for_dataset(dataset: str) -> RunConfig:
 
 
 def mnist_available(options: dict[str, object]) -> bool:
-    """True if MNIST loads without a download: a path was given, or OpenML's copy is cached
-    (scikit-learn keeps its downloads as ``.gz`` files under the cache folder)."""
+    """True if MNIST loads without a download: the path given exists, or (without one)
+    OpenML's copy is cached (scikit-learn keeps its downloads as ``.gz`` files there)."""
     from backprop_tui.data.mnist import default_cache
 
     if options.get("path"):
-        return True
+        return Path(str(options["path"])).expanduser().exists()
     cache = Path(str(options.get("cache") or default_cache()))
     return cache.is_dir() and any(cache.rglob("*.gz"))
 
@@ -123,8 +123,9 @@ def build_session(config: RunConfig) -> tuple[TrainingSession, str]:
     note = ""
     dataset_name, options = config.dataset, dict(config.data_options)
     if dataset_name == "mnist" and not mnist_available(options):
+        where = f"at {options['path']}" if options.get("path") else "on disk (see --data-path)"
         dataset_name, options = "digits", {}
-        note = "MNIST is not on disk (see --data-path): training on the 8×8 digits instead"
+        note = f"MNIST is not {where}: training on the 8×8 digits instead"
     dataset = data.load(dataset_name, **options)
     if config.weights:
         network = loaded_network(config, dataset)
