@@ -71,3 +71,29 @@ def test_unknown_optimizer_names_the_choices():
     with pytest.raises(BackpropError, match=r"unknown optimizer 'adagrad'; choose one of: sgd, "
                                             r"momentum, nesterov, adam, rmsprop"):
         make_optimizer("adagrad", np.zeros(3))
+
+
+def test_backward_without_penalties_adds_none():
+    """``backward(trace, y)`` with no λ given: the cost is the loss alone, as written here."""
+    from backprop_tui.engine import Network
+
+    net = Network("3-4-2", hidden="tanh", output="linear", loss="mse", seed=1)
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    y = np.random.default_rng(1).standard_normal((5, 2))
+    trace = net.backward(net.forward(x), y)
+    a = np.tanh(x @ net.weights[0] + net.biases[0]) @ net.weights[1] + net.biases[1]
+    assert trace.cost == pytest.approx(0.5 * np.sum((a - y) ** 2) / len(y), rel=1e-12)
+
+
+def test_l1_gradient_of_a_zero_weight_is_zero():
+    """The L1 term's subgradient at W = 0 is sign(0) = 0: a weight at exactly zero gets only
+    the loss gradient (which is zero here too, since its input is zero)."""
+    from backprop_tui.engine import Network
+
+    net = Network("2-1", output="linear", loss="mse", seed=0)
+    net.weights[0][:] = [[0.0], [0.5]]
+    x = np.array([[0.0, 1.0]])
+    y = np.array([[0.5]])
+    trace = net.gradients(x, y, l1=0.1)
+    # loss gradient: a − y = 0.5·1 + b − 0.5 = b = 0 (Glorot biases start at 0)
+    np.testing.assert_array_equal(trace.dW[0], [[0.0], [0.1]])
