@@ -1,8 +1,8 @@
 """Backends run a trainer beside the UI behind one small interface.
 
 ``ProcessBackend`` (real use) runs it in a spawned child process, so training does not share
-the GIL with the UI; ``ThreadBackend`` (tests) runs the same loop in a thread. Both talk over
-a command pipe and a snapshot pipe.
+the GIL with the UI; ``ThreadBackend`` (tests) runs the same loop, :func:`serve`, in a thread.
+Both talk over a command pipe and a snapshot pipe.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backprop_tui.engine import Hyperparameters, Network, TrainingSession, format_sizes, rebuild
 from backprop_tui.engine.io import load
@@ -56,9 +56,9 @@ class Preset:
 
 
 def _preset(name: str, title: str, dataset: str, hidden_sizes: tuple[int, ...], hidden: str,
-            hyper: Hyperparameters, **settings: object) -> Preset:
+            hyper: Hyperparameters, **settings: Any) -> Preset:
     config = RunConfig(dataset=dataset, hidden_sizes=hidden_sizes, hidden=hidden, hyper=hyper,
-                       preset=name, **settings)  # type: ignore[arg-type]
+                       preset=name, **settings)
     return Preset(name, title, config)
 
 

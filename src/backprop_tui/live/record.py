@@ -196,25 +196,36 @@ def read(path: str | Path) -> Recording:
         raise BackpropError(f"{path}, line 1: {error}") from None
     entries, end = [], None
     for number, row in enumerate(rows[1:], 2):
-        where = f"{path}, line {number}"
         if end is not None:
-            raise BackpropError(f"{where}: a command after the end line")
-        if not isinstance(row, dict):
-            raise BackpropError(f"{where}: not a command (a JSON object)")
-        step = row.get("step")
+            raise BackpropError(f"{path}, line {number}: a command after the end line")
         try:
-            command = None if _is_end(row, version) else \
-                legacy(row.get("action"), row.get("value")) if version == 1 else \
-                decode(row.get("command"), row.get("args", {}))
+            step, parsed = _line(row, version)
         except BackpropError as error:
-            raise BackpropError(f"{where}: {error}") from None
-        if not isinstance(step, int) or isinstance(step, bool) or step < 0:
-            raise BackpropError(f"{where}: step must be a whole number ≥ 0, not {step!r}")
-        if command is None:
-            end = row if version == 1 else {"step": step, **(row.get("end") or {})}
+            raise BackpropError(f"{path}, line {number}: {error}") from None
+        if isinstance(parsed, Command):
+            entries.append(Entry(number, step, parsed))
         else:
-            entries.append(Entry(number, step, command))
+            end = {**parsed, "step": step}
     return Recording(config, tuple(entries), end)
+
+
+def _line(row: object, version: int) -> tuple[int, Command | dict[str, Any]]:
+    """(step, command) for a command line, (step, the results) for the end line."""
+    if not isinstance(row, dict):
+        raise BackpropError("not a command (a JSON object)")
+    parsed: Command | dict[str, Any]
+    if version == 1:
+        parsed = row if row.get("action") == "end" else legacy(row.get("action"), row.get("value"))
+    elif "end" in row:
+        parsed = row["end"]
+        if not isinstance(parsed, dict):
+            raise BackpropError("the end line's results must be a JSON object")
+    else:
+        parsed = decode(row.get("command"), row.get("args", {}))
+    step = row.get("step")
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise BackpropError(f"step must be a whole number ≥ 0, not {step!r}")
+    return step, parsed
 
 
 def _header(row: object) -> tuple[int, RunConfig]:
@@ -227,10 +238,6 @@ def _header(row: object) -> tuple[int, RunConfig]:
         raise BackpropError(f"recording format version {row.get('version')!r} is not "
                             f"supported (this backprop-tui reads versions 1 and {VERSION})")
     return VERSION, config_from_dict(row.get("config"))
-
-
-def _is_end(row: dict[str, Any], version: int) -> bool:
-    return row.get("action") == "end" if version == 1 else "end" in row
 
 
 def _json_lines(path: str | Path) -> list[Any]:

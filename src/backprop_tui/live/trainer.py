@@ -1,7 +1,8 @@
 """The trainer: owns a training session, obeys commands, publishes snapshots.
 
-It runs beside the UI (in a child process, or a thread in tests) and talks to it only
-through two connections: commands in, snapshots (or failures) out.
+It runs beside the UI (in a child process, or a thread in tests; see
+:mod:`backprop_tui.live.backend`) and talks to it only through two connections: commands
+(:mod:`backprop_tui.live.commands`) in, snapshots (or failures, or a command's reply) out.
 """
 
 from __future__ import annotations
