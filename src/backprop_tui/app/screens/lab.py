@@ -64,7 +64,8 @@ class NeuronForm(ModalScreen[list[Command] | None]):
 
     def edits(self) -> list[Command]:
         """Commands for every field that differs from the neuron's current state."""
-        target, edits = self.target, list[Command]()
+        target = self.target
+        edits: list[Command] = []
         bias = self.query_one("#lab-bias", Input).value.strip()
         if bias and bias != self.bias:
             edits.append(LabBias(*target, float(bias)))
