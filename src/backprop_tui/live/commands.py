@@ -31,7 +31,7 @@ last)."""
 
 @dataclass(frozen=True)
 class Command:
-    """What every command is."""
+    """The base of every command; ``RECORDED`` is true for those a recording keeps."""
 
     RECORDED: ClassVar[bool] = False
 
