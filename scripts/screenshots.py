@@ -11,6 +11,7 @@ from pathlib import Path
 
 from backprop_tui.app.app import BackpropApp
 from backprop_tui.live.backend import ThreadBackend
+from backprop_tui.live.commands import Step
 from backprop_tui.live.config import PRESETS
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -25,7 +26,7 @@ async def shoot(preset: str, steps: int, size: tuple[int, int]) -> Path:
     async with app.run_test(size=size) as pilot:
         while app.snapshot is None:
             await pilot.pause(0.05)
-        app.send("step", steps)
+        app.send(Step(steps))
         while app.snapshot.step < steps:
             await pilot.pause(0.05)
         await pilot.pause(0.5)

@@ -16,9 +16,9 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from backprop_tui import runfile
 from backprop_tui.engine import Hyperparameters
 from backprop_tui.errors import BackpropError
+from backprop_tui.live import runfile
 from backprop_tui.live.config import (
     DEFAULT_PRESET,
     PRESETS,

@@ -19,9 +19,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backprop_tui import runfile
 from backprop_tui.engine import Diverged, TrainingSession
 from backprop_tui.errors import BackpropError
+from backprop_tui.live import runfile
 from backprop_tui.live.config import RunConfig, build_session
 
 if TYPE_CHECKING:

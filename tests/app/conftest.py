@@ -8,7 +8,7 @@ from dataclasses import replace
 from backprop_tui.app.app import BackpropApp
 from backprop_tui.live.backend import ThreadBackend
 from backprop_tui.live.config import PRESETS, RunConfig, build_session
-from backprop_tui.live.snapshot import Snapshot, take_snapshot
+from backprop_tui.live.snapshot import Snapshot, TrainerState, take_snapshot
 
 WIDGET_PRESETS = ("adder", "adder-post", "digits", "circle", "celsius", "regression-post")
 """Presets whose snapshots the widget tests draw (every task, width and depth kind)."""
@@ -18,7 +18,7 @@ def preset_snapshot(name: str, steps: int = 100, selected: tuple[int, int] = (1,
     """A paused snapshot of ``name`` after ``steps`` training steps (no app, no trainer)."""
     session, _ = build_session(PRESETS[name].config)
     session.run(steps)
-    return take_snapshot(session, "paused", selected=selected)
+    return take_snapshot(session, TrainerState(selected=selected))
 
 
 def make_app(preset: str = "adder", paused: bool = True, **changes: object) -> BackpropApp:

@@ -11,6 +11,7 @@ from backprop_tui.app.widgets.cost_plot import CostPlot
 from backprop_tui.app.widgets.status import StatusBar
 from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.engine import Hyperparameters
+from backprop_tui.live.commands import Step
 
 from .conftest import make_app, started, wait_for
 
@@ -277,7 +278,7 @@ async def test_rewind_key_goes_back_to_a_checkpoint_and_keeps_the_branch():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        app.send("step", 300)
+        app.send(Step(300))
         await wait_for(pilot, lambda: app.snapshot.step == 300)
         await pilot.press("z")
         await wait_for(pilot, lambda: app.snapshot.step == 250)

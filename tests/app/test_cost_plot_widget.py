@@ -22,14 +22,14 @@ from backprop_tui.app.widgets.cost_plot import (
     step_ticks,
 )
 from backprop_tui.live.config import PRESETS, build_session
-from backprop_tui.live.snapshot import Branch, Snapshot, take_snapshot
+from backprop_tui.live.snapshot import Branch, Snapshot, TrainerState, take_snapshot
 
 
 @cache
 def snapshot(preset: str, steps: int = 300) -> Snapshot:
     session, _ = build_session(PRESETS[preset].config)
     session.run(steps)
-    return take_snapshot(session, "paused")
+    return take_snapshot(session)
 
 
 class PlotApp(App):
@@ -74,7 +74,7 @@ async def test_legend_names_the_headline_metric():
 
 async def test_fresh_session_draws_empty_axes():
     session, _ = build_session(PRESETS["adder"].config)
-    plot = await draw(take_snapshot(session, "running"))
+    plot = await draw(take_snapshot(session, TrainerState(status="running")))
     assert all(not xs for xs, _ in plot.last_series.values())
 
 

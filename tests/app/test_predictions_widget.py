@@ -20,7 +20,7 @@ from backprop_tui.live.snapshot import Prediction, Snapshot, take_snapshot
 def snapshot(preset: str) -> Snapshot:
     session, _ = build_session(PRESETS[preset].config)
     session.run(300)
-    return take_snapshot(session, "paused")
+    return take_snapshot(session)
 
 
 def picture_lines(snap: Snapshot, width: int) -> list[str]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import pytest
 
+from backprop_tui.live.commands import Step
+
 from .conftest import make_app, started, wait_for
 
 
 def open_after_steps(steps: int, key: str, ready):
     async def run_before(pilot) -> None:
         await started(pilot)
-        pilot.app.send("step", steps)
+        pilot.app.send(Step(steps))
         await wait_for(pilot, lambda: pilot.app.snapshot.step == steps)
         await pilot.press(key)
         await wait_for(pilot, lambda: ready(pilot.app))

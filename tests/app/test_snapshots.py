@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from backprop_tui.live.commands import Step
+
 from .conftest import make_app, started, wait_for
 
 
@@ -16,7 +18,7 @@ def after_steps(steps: int):
     async def run_before(pilot) -> None:
         await started(pilot)
         await pilot.press("n")  # one step by key, the rest in one command
-        pilot.app.send("step", steps - 1)
+        pilot.app.send(Step(steps - 1))
         await wait_for(pilot, lambda: pilot.app.snapshot.step == steps)
         await pilot.pause(0.4)  # let the throttled plot catch up
 

@@ -7,9 +7,9 @@ from dataclasses import fields
 
 import pytest
 
-from backprop_tui import runfile
 from backprop_tui.cli import config_from, config_keys, gather, main, parser
 from backprop_tui.engine import Hyperparameters
+from backprop_tui.live import runfile
 
 
 def from_flags(*argv: str):

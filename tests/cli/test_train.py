@@ -11,12 +11,12 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-from backprop_tui import runfile
 from backprop_tui.cli import config_from, main, parser, parsers
 from backprop_tui.engine import Hyperparameters, TrainingSession
 from backprop_tui.engine.io import load
+from backprop_tui.live import runfile
 from backprop_tui.live.backend import ThreadBackend
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import Save, Step
 from backprop_tui.live.config import build_session
 from backprop_tui.live.trainer import Trainer
 
@@ -83,8 +83,8 @@ def test_headless_and_trainer_end_with_identical_weights(tmp_path):
     trainer = Trainer(config_from(parser().parse_args(flags)))
     for count in (1, 9, 20):  # snapshots between the steps, as in the app
         trainer.snapshot()
-        trainer.apply(Command("step", count))
-    trainer.apply(Command("save", str(live)))
+        trainer.apply(Step(count))
+    trainer.apply(Save(str(live)))
     assert any("saved the 8-32-32-4 network (step 30)" in n for n in trainer.notes)
     np.testing.assert_array_equal(load(live)[0].flat, load(headless)[0].flat)
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from backprop_tui.live.backend import ProcessBackend, ThreadBackend
-from backprop_tui.live.commands import Command
+from backprop_tui.live.backend import Failure, ProcessBackend, ThreadBackend
+from backprop_tui.live.commands import SetHyper, Step
 from backprop_tui.live.config import PRESETS
 from backprop_tui.live.snapshot import PLOT_POINTS, Snapshot
-from backprop_tui.live.trainer import Failure, Trainer
+from backprop_tui.live.trainer import Trainer
 
 
 def latest(backend, wait: float = 0.0) -> Snapshot | None:
@@ -53,10 +53,10 @@ def test_thread_backend_reports_bad_commands_and_goes_on():
     backend.start()
     try:
         assert isinstance(backend.receive(timeout=30), Snapshot)
-        backend.send(Command("set", {"learning_rate": -1}))
+        backend.send(SetHyper({"learning_rate": -1}))
         failure = backend.receive(timeout=5)
         assert isinstance(failure, Failure) and "learning rate must be positive" in failure.message
-        backend.send(Command("step", 2))
+        backend.send(Step(2))
         snapshot = latest(backend, wait=0.3)
         assert snapshot.step == 2 and snapshot.status == "paused"
     finally:

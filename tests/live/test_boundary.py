@@ -17,7 +17,7 @@ from backprop_tui.live.boundary import (
     hidden_unit,
     pixel_centres,
 )
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import AddLayer, Nudge, Regenerate, Want
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.trainer import Trainer
 
@@ -85,34 +85,34 @@ def test_changed_options_are_bounded():
 def test_boundary_only_while_switched_on_and_reused_on_light_snapshots():
     trainer = Trainer(replace(PRESETS["circle"].config, paused=True))
     assert trainer.snapshot().boundary is None
-    trainer.apply(Command("boundary", BoundaryRequest(cols=10, rows=8)))
+    trainer.apply(Want("boundary", BoundaryRequest(cols=10, rows=8)))
     full = trainer.snapshot()
     assert full.boundary is not None and full.boundary.values.shape == (8, 10)
     snapshots = [full] + [trainer.snapshot(light=True) for _ in range(3)]
     assert any(b.boundary is a.boundary for a, b in zip(snapshots, snapshots[1:], strict=False))
-    trainer.apply(Command("boundary", None))
+    trainer.apply(Want("boundary", None))
     assert trainer.snapshot().boundary is None
 
 
 def test_regenerate_keeps_architecture_and_hyperparameters():
     trainer = Trainer(replace(PRESETS["circle"].config, paused=True))
-    trainer.apply(Command("add_layer"))
-    trainer.apply(Command("nudge", ("learning_rate", 1)))
+    trainer.apply(AddLayer())
+    trainer.apply(Nudge("learning_rate", 1))
     sizes, hyper = trainer.session.network.sizes, trainer.session.hyper
-    trainer.apply(Command("regenerate", ("noise", 1)))
+    trainer.apply(Regenerate("noise", 1))
     assert trainer.session.dataset.options["noise"] == pytest.approx(0.15)
     assert "noise 0.15" in trainer.snapshot().dataset_summary
     assert "re-initialised" in trainer.message and not trainer.running
     assert trainer.session.network.sizes == sizes and trainer.session.hyper == hyper
-    trainer.apply(Command("regenerate", ("train_ratio", 1)))
+    trainer.apply(Regenerate("train_ratio", 1))
     assert len(trainer.session.x_train) == 240
-    trainer.apply(Command("regenerate", ("seed", 1)))
+    trainer.apply(Regenerate("seed", 1))
     assert trainer.session.dataset.options["seed"] == 1
 
 
 def test_boundary_and_regenerate_need_a_2d_data_set():
     trainer = Trainer(replace(PRESETS["adder"].config, paused=True))
-    trainer.apply(Command("boundary", BoundaryRequest()))
+    trainer.apply(Want("boundary", BoundaryRequest()))
     assert trainer.snapshot().boundary is None
     with pytest.raises(BackpropError, match="no noise option"):
-        trainer.apply(Command("regenerate", ("noise", 1)))
+        trainer.apply(Regenerate("noise", 1))

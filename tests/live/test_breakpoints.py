@@ -9,7 +9,7 @@ import pytest
 
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.breakpoints import Breakpoints
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import Reset, Run, SetBreakpoints, SetHyper, Step
 from backprop_tui.live.config import PRESETS
 from backprop_tui.live.trainer import Trainer
 
@@ -17,12 +17,12 @@ from backprop_tui.live.trainer import Trainer
 def trainer(breakpoints: Breakpoints | None = None, **changes: object) -> Trainer:
     made = Trainer(replace(PRESETS["adder"].config, paused=True, **changes))
     if breakpoints is not None:
-        made.apply(Command("breakpoints", breakpoints))
+        made.apply(SetBreakpoints(breakpoints))
     return made
 
 
 def steps(made: Trainer, count: int) -> Trainer:
-    made.apply(Command("step", count))  # stops early at a breakpoint
+    made.apply(Step(count))  # stops early at a breakpoint
     return made
 
 
@@ -48,7 +48,7 @@ def test_non_finite_values_are_reported_as_a_breakpoint():
 def test_cost_spike_when_the_learning_rate_jumps():
     made = steps(trainer(Breakpoints(cost_spike=5)), 300)
     assert made.breakpoint == ""
-    made.apply(Command("set", {"learning_rate": 1.0}))
+    made.apply(SetHyper({"learning_rate": 1.0}))
     steps(made, 20)
     assert made.session.step_count < 320 and not made.running
     assert made.breakpoint.startswith("breakpoint: cost spike ")
@@ -83,11 +83,11 @@ def test_target_word_accuracy():
 
 def test_epoch_completed_and_resuming():
     made = trainer(Breakpoints(epoch=3), speed=None)  # adder: 3 steps an epoch, flat out
-    made.apply(Command("run", True))
+    made.apply(Run(True))
     made.work(5.0)
     assert (made.session.epoch, made.session.step_count, made.running) == (3, 9, False)
     assert made.snapshot().breakpoint == "breakpoint: epoch 3 completed at step 9"
-    made.apply(Command("run", True))
+    made.apply(Run(True))
     assert made.snapshot().breakpoint == ""
     assert steps(made, 30).session.step_count == 39
 
@@ -95,7 +95,7 @@ def test_epoch_completed_and_resuming():
 def test_a_reset_restarts_the_watch():
     made = steps(trainer(Breakpoints(epoch=1)), 10)
     assert made.session.step_count == 3
-    made.apply(Command("reset"))
+    made.apply(Reset())
     assert steps(made, 10).session.step_count == 3
 
 

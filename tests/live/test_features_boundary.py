@@ -16,7 +16,7 @@ from backprop_tui.live.boundary import (
     pixel_centres,
     toggle_feature,
 )
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import Regenerate, Want
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.trainer import Trainer
 
@@ -42,17 +42,17 @@ def test_boundary_grid_goes_through_the_feature_map():
 def test_features_command_reshapes_the_first_layer():
     trainer = Trainer(replace(PRESETS["circle"].config, paused=True))
     sizes, hyper = trainer.session.network.sizes, trainer.session.hyper
-    trainer.apply(Command("boundary", BoundaryRequest(cols=10, rows=8)))
-    trainer.apply(Command("regenerate", ("features", "x1x2,x1,x2")))
+    trainer.apply(Want("boundary", BoundaryRequest(cols=10, rows=8)))
+    trainer.apply(Regenerate("features", "x1x2,x1,x2"))
     net = trainer.session.network
     assert net.sizes == (3, *sizes[1:]) and trainer.session.hyper == hyper
     assert trainer.message == (f"inputs x1, x2, x1x2: first layer now 3→{sizes[1]}, "
                                "weights re-initialised")
     assert trainer.snapshot().boundary.features == ("x1", "x2", "x1x2")
-    trainer.apply(Command("regenerate", ("features", "x1^2")))
+    trainer.apply(Regenerate("features", "x1^2"))
     assert trainer.session.network.sizes[0] == 1 and trainer.snapshot().boundary is not None
     with pytest.raises(BackpropError, match="unknown feature"):
-        trainer.apply(Command("regenerate", ("features", "x3")))
+        trainer.apply(Regenerate("features", "x3"))
     assert trainer.session.network.sizes[0] == 1
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import GradCheck, Step
 from backprop_tui.live.config import PRESETS
 from backprop_tui.live.gradcheck import GradientReport, next_batch
 from backprop_tui.live.trainer import Trainer
@@ -14,7 +14,7 @@ from backprop_tui.live.trainer import Trainer
 
 def trainer(**changes: object) -> Trainer:
     made = Trainer(replace(PRESETS["adder"].config, paused=True, **changes))
-    made.apply(Command("step", 5))
+    made.apply(Step(5))
     return made
 
 
@@ -26,7 +26,7 @@ def corrupt_layer_two(network, x, y, l2, l1) -> list[np.ndarray]:
 
 
 def check(made: Trainer) -> GradientReport:
-    made.apply(Command("gradcheck"))
+    made.apply(GradCheck())
     report, made.reply = made.reply, None
     assert isinstance(report, GradientReport)
     return report

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import Command, Inspect, InspectApply, Step
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.gradcheck import next_batch
 from backprop_tui.live.inspector import TOP, Inspection, Numbers, numbers
@@ -16,12 +16,12 @@ from backprop_tui.live.trainer import Trainer
 def trainer(preset: str = "adder", steps: int = 5, **hyper: object) -> Trainer:
     config = PRESETS[preset].config
     made = Trainer(replace(config, paused=True, hyper=replace(config.hyper, **hyper)))
-    made.apply(Command("step", steps))
+    made.apply(Step(steps))
     return made
 
 
-def inspect(made: Trainer, command: str = "inspect", value: object = "batch") -> Inspection:
-    made.apply(Command(command, value))
+def inspect(made: Trainer, command: Command | None = None) -> Inspection:
+    made.apply(command or Inspect())
     inspection, made.reply = made.reply, None
     assert isinstance(inspection, Inspection)
     return inspection
@@ -88,7 +88,7 @@ def test_apply_takes_exactly_one_training_step():
     made = trainer()
     reference = trainer().session
     inspect(made)
-    after = inspect(made, "inspect_apply", None)
+    after = inspect(made, InspectApply())
     reference.step()
     assert made.session.step_count == reference.step_count == 6 and after.step == 6
     np.testing.assert_array_equal(made.session.network.flat, reference.network.flat)
@@ -121,7 +121,7 @@ def test_big_layers_are_summarised_with_their_top_entries():
 
 def test_a_single_training_row():
     made = trainer()
-    inspection = inspect(made, value=7)
+    inspection = inspect(made, Inspect(7))
     assert inspection.sample == 7 and inspection.rows == 1
     trace = made.session.network.gradients(made.session.x_train[[7]],
                                            made.session.y_train[[7]])

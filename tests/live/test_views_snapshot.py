@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from backprop_tui.engine import correct
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import AddLayer, Reset, Step, Want
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.trainer import Trainer
 from backprop_tui.live.views import NEURON_IMAGES, InitialWeights, build_views
@@ -52,30 +52,30 @@ def test_first_layer_images_one_per_hidden_neuron(digits):
 
 def test_histograms_differ_after_training_and_match_after_reset():
     trainer = Trainer(replace(PRESETS["digits"].config, paused=True))
-    trainer.apply(Command("views", True))
+    trainer.apply(Want("views", True))
     first = trainer.snapshot().views
     assert all(now == initial for now, initial in first.histograms)
-    trainer.apply(Command("step", 30))
+    trainer.apply(Step(30))
     trained = trainer.snapshot().views
     assert all(now.histogram != initial.histogram for now, initial in trained.histograms)
     assert trained.histograms[0][1] != trained.histograms[0][0]
-    trainer.apply(Command("reset"))
+    trainer.apply(Reset())
     after_reset = trainer.snapshot().views
     assert all(now == initial for now, initial in after_reset.histograms)
     assert after_reset.histograms == first.histograms
-    trainer.apply(Command("add_layer"))
+    trainer.apply(AddLayer())
     assert all(now == initial for now, initial in trainer.snapshot().views.histograms)
 
 
 def test_views_only_while_switched_on_and_reused_on_light_snapshots():
     trainer = Trainer(replace(PRESETS["digits"].config, paused=True))
     assert trainer.snapshot().views is None
-    trainer.apply(Command("views", True))
+    trainer.apply(Want("views", True))
     full = trainer.snapshot()
     assert full.views is not None
     snapshots = [full] + [trainer.snapshot(light=True) for _ in range(3)]
     assert any(b.views is a.views for a, b in zip(snapshots, snapshots[1:], strict=False))
-    trainer.apply(Command("views", False))
+    trainer.apply(Want("views", None))
     assert trainer.snapshot().views is None
 
 

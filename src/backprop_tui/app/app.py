@@ -14,12 +14,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from backprop_tui import runfile
 from backprop_tui.app.screens.boundary import BoundaryScreen
 from backprop_tui.app.screens.breakpoints import BreakpointsScreen
 from backprop_tui.app.screens.gradcheck import GradientCheckScreen
 from backprop_tui.app.screens.inspector import InspectorScreen
-from backprop_tui.app.screens.lab import Edit, NeuronForm
+from backprop_tui.app.screens.lab import NeuronForm
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.screens.prompt import PathPrompt
@@ -27,15 +26,37 @@ from backprop_tui.app.screens.views import ViewsScreen
 from backprop_tui.app.widgets.cost_plot import CostPlot
 from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.errors import BackpropError
-from backprop_tui.live.backend import Backend
+from backprop_tui.live import runfile
+from backprop_tui.live.backend import Backend, Failure
 from backprop_tui.live.backend import Message as TrainerMessage
 from backprop_tui.live.breakpoints import TARGET_METRICS, Breakpoints
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import (
+    AddLayer,
+    Command,
+    Configure,
+    Cycle,
+    Epoch,
+    GradCheck,
+    Inspect,
+    InspectApply,
+    LabToggle,
+    Nudge,
+    RemoveLayer,
+    Reset,
+    Resize,
+    Rewind,
+    Run,
+    Samples,
+    Save,
+    Select,
+    SetBreakpoints,
+    Step,
+    Want,
+)
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.inspector import Inspection
 from backprop_tui.live.snapshot import Snapshot
-from backprop_tui.live.trainer import Failure
 
 
 def _b(key: str, action: str, description: str, tooltip: str, show: bool = False,
@@ -232,51 +253,51 @@ class BackpropApp(App[None]):
             self.screen.update_inspection(event.inspection)
         else:
             self.push_screen(InspectorScreen(
-                event.inspection, lambda sample: self.send("inspect_apply", sample),
-                lambda what: self.send("inspect", what)))
+                event.inspection, lambda row: self.send(InspectApply(row)),
+                lambda row: self.send(Inspect(row))))
 
     # -- UI → trainer ------------------------------------------------------------------------
-    def send(self, action: str, value: object = None) -> None:
-        self.backend.send(Command(action, value))
+    def send(self, command: Command) -> None:
+        self.backend.send(command)
 
     def action_run(self) -> None:
-        self.send("run")
+        self.send(Run())
 
     def action_step(self) -> None:
-        self.send("step", 1)
+        self.send(Step(1))
 
     def action_rewind(self) -> None:
-        self.send("rewind")
+        self.send(Rewind())
 
     def action_gradcheck(self) -> None:
         self.notify("gradient check: comparing with finite differences…", timeout=2)
-        self.send("gradcheck")
+        self.send(GradCheck())
 
     def action_inspect(self) -> None:
-        self.send("inspect", "batch")
+        self.send(Inspect(None))
 
     def action_epoch(self) -> None:
-        self.send("epoch")
+        self.send(Epoch())
 
     def action_reset(self) -> None:
-        self.send("reset")
+        self.send(Reset())
 
     def action_nudge(self, name: str, direction: int) -> None:
-        self.send("nudge", (name, direction))
+        self.send(Nudge(name, direction))
 
     def action_cycle(self, what: str) -> None:
-        self.send("cycle", what)
+        self.send(Cycle(what))
 
     def action_layers(self, direction: int) -> None:
-        self.send("add_layer" if direction > 0 else "remove_layer")
+        self.send(AddLayer() if direction > 0 else RemoveLayer())
 
     def action_resize(self, direction: int) -> None:
         layer, _ = self.screen_stack[0].query_one(TopologyView).selected
-        self.send("resize", (layer, direction))
+        self.send(Resize(layer, direction))
 
     def action_toggle_neuron(self) -> None:
         layer, neuron = self.screen_stack[0].query_one(TopologyView).selected
-        self.send("lab_toggle", (layer, neuron))
+        self.send(LabToggle(layer, neuron))
 
     def action_edit_neuron(self) -> None:
         layer, neuron = self.screen_stack[0].query_one(TopologyView).selected
@@ -284,14 +305,14 @@ class BackpropApp(App[None]):
             self.notify("select a neuron (not an input) in the network panel", severity="warning")
             return
 
-        def chosen(edits: list[Edit] | None) -> None:
-            for action, value in edits or ():
-                self.send(action, value)
+        def chosen(edits: list[Command] | None) -> None:
+            for edit in edits or ():
+                self.send(edit)
 
         self.push_screen(NeuronForm(self.snapshot, layer, neuron), chosen)
 
     def action_samples(self, direction: int) -> None:
-        self.send("samples", direction)
+        self.send(Samples(direction))
 
     def action_log_scale(self) -> None:
         self.screen_stack[0].query_one(CostPlot).toggle_log()
@@ -306,7 +327,7 @@ class BackpropApp(App[None]):
         def chosen(config: RunConfig | None) -> None:
             if config is not None:
                 self.config = config
-                self.send("config", config)
+                self.send(Configure(config))
 
         self.push_screen(PickerScreen(self.config), chosen)
 
@@ -318,7 +339,7 @@ class BackpropApp(App[None]):
 
         def chosen(breakpoints: Breakpoints | None) -> None:
             if breakpoints is not None:
-                self.send("breakpoints", breakpoints)
+                self.send(SetBreakpoints(breakpoints))
 
         metric = TARGET_METRICS[snapshot.task].replace("_", " ")
         self.push_screen(BreakpointsScreen(snapshot.breakpoints, metric), chosen)
@@ -326,16 +347,18 @@ class BackpropApp(App[None]):
     def action_views(self) -> None:
         """Open the views screen; the trainer adds views to snapshots while it is open."""
         if not isinstance(self.screen, ViewsScreen):
-            self.send("views", True)
-            self.push_screen(ViewsScreen(self.snapshot), lambda _: self.send("views", False))
+            self.send(Want("views", True))
+            self.push_screen(ViewsScreen(self.snapshot),
+                             lambda _: self.send(Want("views", None)))
 
     def action_boundary(self) -> None:
         """Open the boundary screen; the trainer adds the boundary while it is open."""
         if not isinstance(self.screen, BoundaryScreen):
-            self.push_screen(BoundaryScreen(self.snapshot), lambda _: self.send("boundary"))
+            self.push_screen(BoundaryScreen(self.snapshot),
+                             lambda _: self.send(Want("boundary", None)))
 
     def action_save_model(self) -> None:
-        self.ask_path("Save the model to", "npz", lambda path, _: self.send("save", path))
+        self.ask_path("Save the model to", "npz", lambda path, _: self.send(Save(path)))
 
     def action_export_svg(self) -> None:
         self.ask_path("Save the screen as SVG to", "svg",
@@ -374,7 +397,7 @@ class BackpropApp(App[None]):
 
     @on(TopologyView.Selected)
     def neuron_selected(self, event: TopologyView.Selected) -> None:
-        self.send("select", (event.layer, event.neuron))
+        self.send(Select(event.layer, event.neuron))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
         """Every key binding is also a command palette entry."""

@@ -1,8 +1,8 @@
 """Backends run a trainer beside the UI behind one small interface.
 
 ``ProcessBackend`` (real use) runs it in a spawned child process, so training does not share
-the GIL with the UI; ``ThreadBackend`` (tests) runs the same loop in a thread. Both talk over
-a command pipe and a snapshot pipe.
+the GIL with the UI; ``ThreadBackend`` (tests) runs the same loop, :func:`serve`, in a thread.
+Both talk over a command pipe and a snapshot pipe.
 """
 
 from __future__ import annotations
@@ -10,14 +10,31 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from backprop_tui.live.commands import Command
+from backprop_tui.errors import BackpropError
+from backprop_tui.live.commands import Command, Quit
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.inspector import Inspection
 from backprop_tui.live.snapshot import Snapshot
-from backprop_tui.live.trainer import Failure, serve
+from backprop_tui.live.trainer import Trainer
+
+SNAPSHOT_INTERVAL = 1 / 15
+"""Seconds between snapshots while training."""
+COMMAND_INTERVAL = 1 / 50
+"""Longest stretch of training between two looks at the command queue."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A command (or the start) could not be carried out; ``message`` is one line."""
+
+    message: str
+    fatal: bool = False
+
 
 Message = Snapshot | Failure | GradientReport | Inspection
 
@@ -59,7 +76,7 @@ class Backend:
 
     def close(self) -> None:
         """Ask the trainer to quit and wait for it; never leaves it running."""
-        self.send(Command("quit"))
+        self.send(Quit())
         self.closed = True
         self._stop()
         for connection in (self._commands, self._snapshots):
@@ -124,3 +141,44 @@ def _child_main(config: RunConfig, commands: Connection, snapshots: Connection) 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     with threadpool_limits(1):
         serve(config, commands, snapshots)
+
+
+def serve(config: RunConfig, commands: Connection, snapshots: Connection) -> None:
+    """The trainer's loop: read commands, train, publish snapshots, until :class:`Quit` or
+    the other end goes away."""
+    try:
+        trainer = Trainer(config)
+    except BackpropError as error:
+        snapshots.send(Failure(str(error), fatal=True))
+        return
+    try:
+        snapshots.send(trainer.snapshot())
+        sent_at, sent_state = time.perf_counter(), trainer.state()
+        wait = 0.0
+        while True:
+            changed = False
+            while commands.poll(wait):
+                command = commands.recv()
+                try:
+                    trainer.apply(command)
+                except BackpropError as error:
+                    snapshots.send(Failure(str(error)))
+                if isinstance(command, Quit):
+                    return
+                if trainer.reply is not None:
+                    snapshots.send(trainer.reply)
+                    trainer.reply = None
+                changed, wait = True, 0.0
+            until_snapshot = sent_at + SNAPSHOT_INTERVAL - time.perf_counter()
+            wait = trainer.work(min(COMMAND_INTERVAL, until_snapshot) if until_snapshot > 0.001
+                                else COMMAND_INTERVAL)
+            now = time.perf_counter()
+            due = now - sent_at >= SNAPSHOT_INTERVAL
+            if changed or (due and trainer.state() != sent_state):
+                light = not changed and trainer.running
+                snapshots.send(trainer.snapshot(light))
+                sent_at, sent_state = now, trainer.state()
+            if trainer.running:
+                wait = min(wait, max(0.0, sent_at + SNAPSHOT_INTERVAL - time.perf_counter()))
+    except (EOFError, BrokenPipeError, OSError):
+        return  # the UI went away

@@ -7,12 +7,14 @@ Sizes are bounded: at most MAX_COLS × MAX_ROWS grid points and MAX_POINTS data 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from backprop_tui.data.toy2d import EXTENT, PLAIN, feature_map, parse_features
 from backprop_tui.engine import TrainingSession
+from backprop_tui.errors import BackpropError
+from backprop_tui.live.config import RunConfig
 from backprop_tui.live.snapshot import frozen
 
 MAX_COLS = 96
@@ -152,14 +154,29 @@ def changed_options(options: dict[str, object], change: str, direction: int | st
     list."""
     if change == "features":
         return {**options, "features": ",".join(parse_features(str(direction)))}
-    if change not in options:
+    current = options.get(change)
+    if not isinstance(current, int | float):
         raise ValueError(f"this data set has no {change} option")
-    new = dict(options)
     if change == "seed":
-        new["seed"] = int(options["seed"]) + 1  # type: ignore[call-overload]
-        return new
+        return {**options, "seed": int(current) + 1}
     step, (low, high) = (NOISE_STEP, NOISE_RANGE) if change == "noise" else \
         (RATIO_STEP, RATIO_RANGE)
-    value = float(options[change]) + direction * step  # type: ignore[arg-type]
-    new[change] = round(min(high, max(low, value)), 2)
-    return new
+    value = current + int(direction) * step
+    return {**options, change: round(min(high, max(low, value)), 2)}
+
+
+def regenerated(config: RunConfig, session: TrainingSession, option: str, change: int | str,
+                speed: float | None) -> RunConfig:
+    """``config`` for ``session``'s data set with ``option`` changed (see
+    :func:`changed_options`), keeping its hidden layers and hyperparameters; the weights
+    start afresh."""
+    net, dataset = session.network, session.dataset
+    try:
+        options = changed_options(dataset.options, option, change)
+    except ValueError as error:
+        raise BackpropError(f"{dataset.name}: {error}") from None
+    return replace(
+        config, dataset=dataset.name, data_options=options, hidden_sizes=net.sizes[1:-1],
+        io_sizes=None, hidden=net.hidden.name, output=net.loss.output.name,
+        loss=net.loss.name, init=net.init, dtype=net.dtype.name, hyper=session.hyper,
+        weights="", speed=speed)

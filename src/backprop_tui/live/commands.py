@@ -1,10 +1,17 @@
-"""Commands the UI sends to the trainer: small, picklable, and the only way in."""
+"""Commands the UI sends to the trainer: small, picklable, and the only way in.
+
+One frozen dataclass per command. ``RECORDED`` says whether a ``--record`` file keeps it
+(it changes training, so a replay needs it); the recording format is derived from the
+fields (see :mod:`backprop_tui.live.record`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from backprop_tui.live.config import SPEEDS
+from backprop_tui.live.breakpoints import Breakpoints
+from backprop_tui.live.config import SPEEDS, RunConfig
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
@@ -18,26 +25,211 @@ LADDERS: dict[str, tuple[float | None, ...]] = {
     "l1": PENALTIES,
     "speed": SPEEDS,
 }
-"""The values each ``nudge`` walks through, smallest first (speed: None = flat out, last)."""
+"""The values each :class:`Nudge` walks through, smallest first (speed: None = flat out,
+last)."""
 
 
 @dataclass(frozen=True)
 class Command:
-    """``action`` names what to do; ``value`` carries its argument.
+    """The base of every command; ``RECORDED`` is true for those a recording keeps."""
 
-    Actions: ``run`` (True, False or None to toggle), ``step`` (count), ``epoch``, ``reset``,
-    ``nudge`` ((name, ±1) along a ladder), ``set`` (dict of hyperparameters), ``cycle``
-    (``optimizer`` or ``hidden``), ``add_layer``, ``remove_layer``, ``resize`` ((layer, ±1)),
-    ``select`` ((layer, neuron)), ``samples`` (±count), ``config`` (a RunConfig), ``save``
-    (a path: the network and hyperparameters, reported by a note), ``breakpoints`` (a
-    :class:`~backprop_tui.live.breakpoints.Breakpoints`: conditions that pause training),
-    ``rewind`` (to the latest earlier checkpoint), ``views`` / ``boundary`` (extra snapshot
-    payloads on or off), ``regenerate`` (2-D data: new noise, train ratio or seed),
-    ``gradcheck`` and ``inspect`` / ``inspect_apply`` (one-off reports), ``quit``.
-    """
+    RECORDED: ClassVar[bool] = False
 
-    action: str
-    value: object = None
+
+# -- commands that change training (recorded) -------------------------------------------------
+@dataclass(frozen=True)
+class Run(Command):
+    """Train continuously (True), pause (False) or toggle (None)."""
+
+    RECORDED: ClassVar[bool] = True
+    on: bool | None = None
+
+
+@dataclass(frozen=True)
+class Step(Command):
+    """Train ``count`` mini-batches, then pause."""
+
+    RECORDED: ClassVar[bool] = True
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Epoch(Command):
+    """Train to the end of the current epoch."""
+
+    RECORDED: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Reset(Command):
+    """Fresh weights from the same seed."""
+
+    RECORDED: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Rewind(Command):
+    """Back to the latest earlier checkpoint."""
+
+    RECORDED: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Nudge(Command):
+    """Move hyperparameter ``name`` (or ``speed``) one rung along its ladder (±1)."""
+
+    RECORDED: ClassVar[bool] = True
+    name: str
+    direction: int
+
+
+@dataclass(frozen=True)
+class SetHyper(Command):
+    """Set hyperparameters: name → value."""
+
+    RECORDED: ClassVar[bool] = True
+    changes: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Cycle(Command):
+    """The next ``optimizer`` or ``hidden`` activation."""
+
+    RECORDED: ClassVar[bool] = True
+    what: str
+
+
+@dataclass(frozen=True)
+class AddLayer(Command):
+    """One more hidden layer, as wide as the last (new weights)."""
+
+    RECORDED: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class RemoveLayer(Command):
+    """Drop the last hidden layer (new weights)."""
+
+    RECORDED: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Resize(Command):
+    """Widen (+1) or narrow (−1) hidden layer ``layer`` by about an eighth (new weights)."""
+
+    RECORDED: ClassVar[bool] = True
+    layer: int
+    direction: int
+
+
+@dataclass(frozen=True)
+class Configure(Command):
+    """Start over from ``config`` (a data set picked in the app)."""
+
+    RECORDED: ClassVar[bool] = True
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class Regenerate(Command):
+    """Reload a 2-D data set with ``option`` (``noise``, ``train_ratio``, ``seed``) moved by
+    ``change`` (±1), or with ``option`` = ``features`` and ``change`` the new comma list."""
+
+    RECORDED: ClassVar[bool] = True
+    option: str
+    change: int | str
+
+
+# -- commands that do not change training ------------------------------------------------------
+@dataclass(frozen=True)
+class Select(Command):
+    """The neuron the network panel lists the incoming weights of (layer ≥ 1)."""
+
+    layer: int
+    neuron: int
+
+
+@dataclass(frozen=True)
+class Samples(Command):
+    """Page the predictions panel by ``delta`` samples."""
+
+    delta: int
+
+
+@dataclass(frozen=True)
+class Save(Command):
+    """Save the network and hyperparameters to ``path`` (reported by a note)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class SetBreakpoints(Command):
+    """Pause by itself on these conditions, from the next step on."""
+
+    breakpoints: Breakpoints
+
+
+@dataclass(frozen=True)
+class GradCheck(Command):
+    """Check backprop's gradient against finite differences on the next mini-batch."""
+
+
+@dataclass(frozen=True)
+class Inspect(Command):
+    """Pause and inspect the next step: training row ``row``, or the mini-batch (None)."""
+
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class InspectApply(Command):
+    """Take exactly the step the inspector showed, then inspect the next one."""
+
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class LabWeight(Command):
+    """Set the weight from neuron ``source`` of the layer below into (layer, neuron)."""
+
+    layer: int
+    neuron: int
+    source: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class LabBias(Command):
+    """Set the bias of (layer, neuron)."""
+
+    layer: int
+    neuron: int
+    bias: float
+
+
+@dataclass(frozen=True)
+class LabToggle(Command):
+    """Switch hidden neuron (layer, neuron) off (``on`` False), on (True) or flip it (None);
+    without a neuron, the selected one flips."""
+
+    layer: int | None = None
+    neuron: int | None = None
+    on: bool | None = None
+
+
+@dataclass(frozen=True)
+class Want(Command):
+    """Add ``view`` (a name in :data:`backprop_tui.live.ondemand.BUILDERS`), built with
+    ``params``, to every snapshot from now on; ``params`` None stops it."""
+
+    view: str
+    params: object
+
+
+@dataclass(frozen=True)
+class Quit(Command):
+    """Stop the trainer (it finishes its recording first)."""
 
 
 def along(ladder: tuple[float | None, ...], current: float | None, direction: int,

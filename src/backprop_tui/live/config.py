@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backprop_tui.engine import Hyperparameters, Network, TrainingSession, format_sizes, rebuild
 from backprop_tui.engine.io import load
@@ -41,7 +41,7 @@ class RunConfig:
     """A network file (``--load``) to start from: its architecture, activations and weights
     replace ``hidden_sizes``, ``hidden``, ``output``, ``loss`` and ``init``."""
     record: str = ""
-    """A file to record the session's commands to (``--record``; see backprop_tui.replay)."""
+    """A file to record the session's commands to (``--record``; see backprop_tui.live.record)."""
 
     def with_arch(self, sizes: tuple[int, ...]) -> RunConfig:
         """Take a full architecture (inputs, hidden…, outputs), checked when built."""
@@ -56,9 +56,9 @@ class Preset:
 
 
 def _preset(name: str, title: str, dataset: str, hidden_sizes: tuple[int, ...], hidden: str,
-            hyper: Hyperparameters, **settings: object) -> Preset:
+            hyper: Hyperparameters, **settings: Any) -> Preset:
     config = RunConfig(dataset=dataset, hidden_sizes=hidden_sizes, hidden=hidden, hyper=hyper,
-                       preset=name, **settings)  # type: ignore[arg-type]
+                       preset=name, **settings)
     return Preset(name, title, config)
 
 
@@ -115,9 +115,16 @@ def mnist_available(options: dict[str, object]) -> bool:
     return cache.is_dir() and any(cache.rglob("*.gz"))
 
 
-def build_session(config: RunConfig) -> tuple[TrainingSession, str]:
-    """Load the data set and build a seeded session; returns it with a note for the person
-    (e.g. that MNIST is not on disk and digits stands in)."""
+class BuiltSession(NamedTuple):
+    """A new session, with a note for the person (e.g. that digits stands in for MNIST)."""
+
+    session: TrainingSession
+    note: str
+
+
+def build_session(config: RunConfig) -> BuiltSession:
+    """Load the data set and build a seeded session, with a note for the person (e.g. that
+    MNIST is not on disk and digits stands in)."""
     from backprop_tui import data
 
     note = ""
@@ -132,7 +139,7 @@ def build_session(config: RunConfig) -> tuple[TrainingSession, str]:
         note = "; ".join(filter(None, [note, f"started from the weights in {config.weights}"]))
     else:
         network = fresh_network(config, dataset)
-    return TrainingSession(dataset, network, config.hyper, seed=config.seed), note
+    return BuiltSession(TrainingSession(dataset, network, config.hyper, seed=config.seed), note)
 
 
 def fresh_network(config: RunConfig, dataset: Dataset) -> Network:

@@ -8,9 +8,9 @@ and drawing one costs the same after a million steps as after ten.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -145,14 +145,45 @@ class Snapshot:
     """(step, what changed) for each hyperparameter change on the current branch."""
     notes: tuple[str, ...] = field(default=())
     """One-off notices for the person (shown once as toasts)."""
-    views: Views | None = None
-    """The classification views, while the views screen is open."""
-    boundary: Boundary | None = None
-    """The decision boundary, while the boundary screen is open (2-input networks only)."""
+    extras: Mapping[str, object] = field(default_factory=dict)
+    """What the UI asked for by view name (see :mod:`backprop_tui.live.ondemand`)."""
     off_units: tuple[tuple[int, int], ...] = ()
     """Hidden neurons switched off, as (layer, neuron) with layer ≥ 1."""
     lab: LabResult | None = None
     """The latest neuron-lab edit: test cost and metric just before and after it."""
+
+    @property
+    def views(self) -> Views | None:
+        """The classification views, while the views screen is open."""
+        return cast("Views | None", self.extras.get("views"))
+
+    @property
+    def boundary(self) -> Boundary | None:
+        """The decision boundary, while the boundary screen is open (2-input networks only)."""
+        return cast("Boundary | None", self.extras.get("boundary"))
+
+
+@dataclass(frozen=True)
+class TrainerState:
+    """What the trainer adds to a session's own state in a snapshot."""
+
+    status: str = "paused"
+    """``running``, ``paused`` or ``diverged``."""
+    message: str = ""
+    preset: str = ""
+    speed: float | None = None
+    samples_per_second: float = 0.0
+    offset: int = 0
+    """How far the predictions panel is paged."""
+    selected: tuple[int, int] | None = None
+    """The neuron whose incoming weights the topology lists."""
+    seq: int = 0
+    notes: tuple[str, ...] = ()
+    breakpoints: Breakpoints = field(default_factory=Breakpoints)
+    breakpoint: str = ""
+    branches: tuple[Branch, ...] = ()
+    markers: tuple[tuple[int, str], ...] = ()
+    lab: LabResult | None = None
 
 
 def downsample(steps: np.ndarray, values: np.ndarray, points: int = PLOT_POINTS
@@ -188,8 +219,9 @@ def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats
         g_norm = float(np.linalg.norm(trace.dW[index]))
         finite = np.isfinite(w).all()
         counts = np.histogram(w, bins=HISTOGRAM_BINS)[0] if finite else np.zeros(HISTOGRAM_BINS)
+        fan_in, fan_out = w.shape
         stats.append(LayerStats(
-            index, *w.shape, name, float(w.mean()), float(w.std()), float(w.min()),
+            index, fan_in, fan_out, name, float(w.mean()), float(w.std()), float(w.min()),
             float(w.max()), float(b.mean()), g_norm,
             hyper.learning_rate * g_norm / w_norm if w_norm else math.inf, inactive,
             tuple(int(c) for c in counts),
@@ -253,52 +285,26 @@ def prediction(session: TrainingSession, row: int, output: np.ndarray, right: bo
     return Prediction(row, text, right, image, top)
 
 
-def take_snapshot(
-    session: TrainingSession,
-    status: str,
-    *,
-    message: str = "",
-    preset: str = "",
-    speed: float | None = None,
-    samples_per_second: float = 0.0,
-    offset: int = 0,
-    selected: tuple[int, int] | None = None,
-    seq: int = 0,
-    notes: tuple[str, ...] = (),
-    reuse: Snapshot | None = None,
-    breakpoints: Breakpoints | None = None,
-    breakpoint: str = "",
-    branches: tuple[Branch, ...] = (),
-    markers: tuple[tuple[int, str], ...] = (),
-    views: Callable[[], Views] | None = None,
-    boundary: Callable[[], Boundary] | None = None,
-    lab: LabResult | None = None,
-) -> Snapshot:
-    """Copy what the UI shows out of ``session``.
+def take_snapshot(session: TrainingSession, state: TrainerState | None = None,
+                  reuse: Snapshot | None = None, extras: Mapping[str, object] | None = None
+                  ) -> Snapshot:
+    """Copy what the UI shows out of ``session``, with the trainer's ``state`` and the
+    ``extras`` the UI asked for.
 
     With ``reuse``, the costlier parts (layer statistics, topology, predictions) are taken
-    from that earlier snapshot, and only progress, history and status are fresh. ``views``
-    builds the classification views (reused likewise); without it there are none; so
-    does ``boundary`` for the decision boundary.
+    from that earlier snapshot, and only progress, history and status are fresh.
     """
-    net, dataset = session.network, session.dataset
+    net, dataset, state = session.network, session.dataset, state or TrainerState()
     if reuse is not None:
         layers, topology = reuse.layers, reuse.topology
         predictions, wrong, pool_size = reuse.predictions, reuse.wrong, reuse.pool
     else:
         probe = probe_rows(session)
         pool = np.arange(min(PREDICTION_POOL, len(session.x_test)))
-        predictions, wrong = _predictions(session, pool, offset)
+        predictions, wrong = _predictions(session, pool, state.offset)
         row = predictions[0].row if predictions else None
-        layers, topology = _layer_stats(session, probe), _topology(session, row, selected)
+        layers, topology = _layer_stats(session, probe), _topology(session, row, state.selected)
         pool_size = len(pool)
-    shown_views = None
-    if views is not None:
-        shown_views = reuse.views if reuse is not None and reuse.views is not None else views()
-    shown_boundary = None
-    if boundary is not None:
-        shown_boundary = reuse.boundary if reuse is not None and reuse.boundary is not None \
-            else boundary()
 
     cost_steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
     cost = smooth(cost, max(1, len(cost) // 100))
@@ -310,16 +316,17 @@ def take_snapshot(
     series = {name: frozen(history.column(name)[rows]) for name in history.columns}
     metrics = {k: v for k, v in history.last().items() if k != "step"}
     return Snapshot(
-        status=status, message=message, dataset=dataset.name, dataset_summary=dataset.summary,
-        task=dataset.task, metric_names=tuple(session.metric_names), sizes=net.sizes,
-        hidden=net.hidden.name, output=net.loss.output.name, loss=net.loss.name, init=net.init,
-        dtype=net.dtype.name, preset=preset, hyper=session.hyper, speed=speed,
+        status=state.status, message=state.message, dataset=dataset.name,
+        dataset_summary=dataset.summary, task=dataset.task,
+        metric_names=tuple(session.metric_names), sizes=net.sizes, hidden=net.hidden.name,
+        output=net.loss.output.name, loss=net.loss.name, init=net.init,
+        dtype=net.dtype.name, preset=state.preset, hyper=session.hyper, speed=state.speed,
         step=session.step_count, epoch=session.epoch, epoch_progress=session.epoch_progress,
-        samples_per_second=samples_per_second, cost_steps=frozen(cost_steps), cost=frozen(cost),
-        epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
+        samples_per_second=state.samples_per_second, cost_steps=frozen(cost_steps),
+        cost=frozen(cost), epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
         layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
-        seq=seq, notes=notes, breakpoints=breakpoints or Breakpoints(), breakpoint=breakpoint,
-        branches=branches, markers=markers, views=shown_views,
-        boundary=shown_boundary, lab=lab,
+        seq=state.seq, notes=state.notes, breakpoints=state.breakpoints,
+        breakpoint=state.breakpoint, branches=state.branches, markers=state.markers,
+        extras=dict(extras or {}), lab=state.lab,
         off_units=tuple((layer + 1, unit) for layer, unit in net.off_units),
     )

@@ -77,9 +77,10 @@ def histograms(now: np.ndarray, initial: np.ndarray) -> tuple[Histogram, Histogr
         return empty, empty
     low, high = float(both.min()), float(both.max())
     edges = np.linspace(low, high, HISTOGRAM_BINS + 1) if high > low else HISTOGRAM_BINS
-    return tuple(  # type: ignore[return-value]
+    now_counted, initial_counted = (
         Histogram(tuple(int(c) for c in np.histogram(w, bins=edges)[0]), low, high)
         for w in (now, initial))
+    return now_counted, initial_counted
 
 
 def _first_layer(session: TrainingSession) -> tuple[tuple[int, ...], tuple[np.ndarray, ...]]:

@@ -14,6 +14,7 @@ from textual.widgets import Footer
 from backprop_tui.app.widgets.boundary import BoundaryView, grid_size
 from backprop_tui.data.toy2d import FEATURES
 from backprop_tui.live.boundary import BoundaryRequest, toggle_feature
+from backprop_tui.live.commands import Regenerate, Want
 from backprop_tui.live.snapshot import Snapshot
 
 
@@ -63,7 +64,7 @@ class BoundaryScreen(Screen[None]):
     def ask(self, **changes: object) -> None:
         """Send the trainer the request with ``changes``."""
         self.request = replace(self.request, **changes)  # type: ignore[arg-type]
-        self.app.send("boundary", self.request)  # type: ignore[attr-defined]
+        self.app.send(Want("boundary", self.request))  # type: ignore[attr-defined]
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fit)
@@ -85,7 +86,7 @@ class BoundaryScreen(Screen[None]):
         self.ask(unit=(self.request.unit + direction) % (1 + sum(sizes[1:-1])))
 
     def action_regenerate(self, option: str, direction: int) -> None:
-        self.app.send("regenerate", (option, direction))  # type: ignore[attr-defined]
+        self.app.send(Regenerate(option, direction))  # type: ignore[attr-defined]
 
     def action_feature(self, index: int) -> None:
         """Toggle input feature ``index`` (of FEATURES): the data set reloads with it."""
@@ -98,7 +99,7 @@ class BoundaryScreen(Screen[None]):
         except ValueError as error:
             self.notify(str(error), severity="warning")
             return
-        self.app.send("regenerate", ("features", ",".join(features)))  # type: ignore[attr-defined]
+        self.app.send(Regenerate("features", ",".join(features)))  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         self.dismiss()

@@ -71,12 +71,12 @@ class InspectorScreen(ModalScreen[None]):
     ]
 
     def __init__(self, inspection: Inspection, apply: Callable[[int | None], None],
-                 request: Callable[[object], None] = lambda what: None) -> None:
+                 request: Callable[[int | None], None] = lambda row: None) -> None:
         super().__init__()
         self.inspection = inspection
         self.apply = apply
         self.request = request
-        """Asks the trainer for another inspection: "batch" or a training row."""
+        """Asks the trainer for another inspection: a training row, or the batch (None)."""
         self.index = 0
 
     def compose(self) -> ComposeResult:
@@ -140,7 +140,7 @@ class InspectorScreen(ModalScreen[None]):
         self.request(0 if current is None else max(0, current + direction))
 
     def action_batch(self) -> None:
-        self.request("batch")
+        self.request(None)
 
     def action_apply(self) -> None:
         self.apply(self.inspection.sample)

@@ -12,13 +12,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
+from backprop_tui.live.commands import Command, LabBias, LabToggle, LabWeight
 from backprop_tui.live.snapshot import Snapshot
 
-Edit = tuple[str, object]
-"""A trainer command: (action, value)."""
 
-
-class NeuronForm(ModalScreen[list[Edit] | None]):
+class NeuronForm(ModalScreen[list[Command] | None]):
     """Returns the commands for the fields the person changed, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -64,16 +62,17 @@ class NeuronForm(ModalScreen[list[Edit] | None]):
             return
         self.dismiss(edits)
 
-    def edits(self) -> list[Edit]:
+    def edits(self) -> list[Command]:
         """Commands for every field that differs from the neuron's current state."""
-        target, edits = self.target, []
+        target = self.target
+        edits: list[Command] = []
         bias = self.query_one("#lab-bias", Input).value.strip()
         if bias and bias != self.bias:
-            edits.append(("lab_bias", (*target, float(bias))))
+            edits.append(LabBias(*target, float(bias)))
         source = int(self.query_one("#lab-source", Input).value or 0)
         weight = self.query_one("#lab-weight", Input).value.strip()
         if weight and weight != self._weight(source):
-            edits.append(("lab_weight", (*target, source, float(weight))))
+            edits.append(LabWeight(*target, source, float(weight)))
         if self.hidden and self.query_one("#lab-off", Checkbox).value != self.off:
-            edits.append(("lab_toggle", (*target, self.off)))
+            edits.append(LabToggle(*target, self.off))
         return edits

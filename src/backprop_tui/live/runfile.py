@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backprop_tui.engine import Hyperparameters, format_sizes
 from backprop_tui.engine.io import atomic_write, save
@@ -54,7 +54,7 @@ def hyper_flags(name: str) -> tuple[str, ...]:
     return HYPER_FLAGS.get(name, (name.replace("_", "-"),))
 
 
-def field_kind(f: Field) -> type | None:  # type: ignore[type-arg]
+def field_kind(f: Field[Any]) -> type | None:
     """bool, int, float or str for a scalar dataclass field (from its default, else its
     annotation); None for anything else."""
     if f.default is not MISSING and type(f.default) in KINDS:
@@ -71,8 +71,8 @@ def schema(actions: Iterable[argparse.Action], skip: Sequence[str] = ("help", "c
         if action.dest in skip:
             continue
         flag = action.nargs == 0  # store_true, --x/--no-x
-        key = Key(action.dest, bool if flag else action.type or str,  # type: ignore[arg-type]
-                  tuple(action.choices) if action.choices else None)
+        kind = bool if flag else action.type if isinstance(action.type, type) else str
+        key = Key(action.dest, kind, tuple(action.choices) if action.choices else None)
         for option in action.option_strings:
             if option.startswith("--") and not (flag and option.startswith("--no-")):
                 keys[option[2:].replace("-", "_")] = key

@@ -1,0 +1,51 @@
+"""Data built only while the UI asks for it: ``Want(view, params)`` adds ``view``'s payload
+to every snapshot's ``extras`` until ``Want(view, None)``.
+
+A new view is a builder here and one line in :data:`BUILDERS`; its widget reads
+``snapshot.extras[view]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from backprop_tui.engine import TrainingSession
+from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
+from backprop_tui.live.views import InitialWeights, Views, build_views
+
+
+@dataclass
+class Memo:
+    """What builders keep from one snapshot to the next (one per trainer)."""
+
+    initial_weights: InitialWeights = field(default_factory=InitialWeights)
+
+
+def views(session: TrainingSession, memo: Memo, params: object) -> Views:
+    """The classification views (``params``: any but None)."""
+    return build_views(session, memo.initial_weights(session))
+
+
+def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> Boundary | None:
+    """The decision boundary as ``request`` asks for it; None off the plane."""
+    return build_boundary(session, request) if on_plane(session) else None
+
+
+Builder = Callable[[TrainingSession, Memo, Any], object | None]
+"""(session, memo, params) → the payload, or None when there is nothing to show."""
+BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary}
+
+
+def build_extras(session: TrainingSession, memo: Memo, wanted: Mapping[str, object],
+                 reuse: Mapping[str, object]) -> dict[str, object]:
+    """Each wanted view's payload, taken from ``reuse`` where that has one."""
+    extras = {}
+    for view, params in wanted.items():
+        payload = reuse.get(view)
+        if payload is None:
+            payload = BUILDERS[view](session, memo, params)
+        if payload is not None:
+            extras[view] = payload
+    return extras
