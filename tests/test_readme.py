@@ -40,7 +40,7 @@ import pytest
 from cli.serving import fetch, served
 
 from backprop_tui import cli
-from backprop_tui.live.commands import Command
+from backprop_tui.live.commands import Step
 from backprop_tui.live.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +99,7 @@ def record(options: list[str]) -> None:
     given = cli.gather(cli.parser().parse_args(options))
     path = given.pop("record")
     trainer = Trainer(replace(cli.config_from(given), record=path, paused=True))
-    trainer.apply(Command("step", APP_STEPS))
+    trainer.apply(Step(APP_STEPS))
     trainer.close()
 
 
