@@ -17,13 +17,18 @@ from backprop_tui.errors import BackpropError
 
 
 class ScheduleSettings(Protocol):
-    """The hyperparameters a schedule reads (see :class:`~.session.Hyperparameters`)."""
+    """The hyperparameters a schedule reads (see :class:`~.hyper.Hyperparameters`)."""
 
-    learning_rate: float
-    decay: float
-    decay_every: int
-    schedule_epochs: int
-    tol: float
+    @property
+    def learning_rate(self) -> float: ...
+    @property
+    def decay(self) -> float: ...
+    @property
+    def decay_every(self) -> int: ...
+    @property
+    def schedule_epochs(self) -> int: ...
+    @property
+    def tol(self) -> float: ...
 
 
 class Plateau:
