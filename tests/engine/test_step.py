@@ -137,9 +137,10 @@ def test_copies_share_the_data_but_not_the_state():
     s.run(4)
     copy = s.copy()
     assert copy.x_train is s.x_train and copy.dataset is s.dataset
-    np.testing.assert_array_equal(copy.last_step, s.last_step)
+    assert copy.last_step is None and s.last_step is not None
     step, flat = s.last_step.copy(), s.network.flat.copy()
     copy.run(3)
+    assert copy.last_step is not None and not np.shares_memory(copy.last_step, s.last_step)
     assert copy.step_count == 7 and s.step_count == 4
     np.testing.assert_array_equal(s.last_step, step)
     np.testing.assert_array_equal(s.network.flat, flat)

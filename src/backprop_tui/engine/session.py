@@ -19,7 +19,7 @@ from backprop_tui.engine.hyper import Hyperparameters
 from backprop_tui.engine.metrics import METRICS, evaluate
 from backprop_tui.engine.network import Network, Trace, fill_masks
 from backprop_tui.engine.optimizers import clip_norm, make_optimizer
-from backprop_tui.engine.schedules import EarlyStopping, make_schedule
+from backprop_tui.engine.schedules import EarlyStopping, make_schedule, validation_split
 from backprop_tui.errors import BackpropError
 
 if TYPE_CHECKING:
@@ -148,30 +148,15 @@ class TrainingSession:
         rows = np.arange(len(self.x_train))
         validation = rows[:0]
         if hyper.early_stopping:
-            rows, validation = self._validation_split(rows, hyper.validation_fraction)
+            labels = self.y_train.argmax(axis=1) if self.dataset.task == "classes" else None
+            rows, validation = validation_split(rows, hyper.validation_fraction, labels,
+                                                self.seed)
         self.train_rows = rows
         """Indices of the rows of :attr:`x_train` trained on (all but the validation rows)."""
         self.x_validation, self.y_validation = self.x_train[validation], self.y_train[validation]
         pick = np.random.default_rng([self.seed, 2]).permutation(rows)
         eval_rows = np.sort(pick[:TRAIN_EVAL_ROWS])
         self._train_eval = self.x_train[eval_rows], self.y_train[eval_rows]
-
-    def _validation_split(self, rows: np.ndarray, fraction: float) -> tuple[np.ndarray, ...]:
-        """Sorted (train, validation) row indices, seeded; stratified for classes if possible."""
-        from sklearn.model_selection import train_test_split
-
-        state = int(np.random.default_rng([self.seed, 4]).integers(2**31))
-        labels = self.y_train.argmax(axis=1) if self.dataset.task == "classes" else None
-        problem = None
-        for stratify in (None,) if labels is None else (labels, None):  # stratified first
-            try:
-                parts = train_test_split(rows, test_size=fraction, random_state=state,
-                                         stratify=stratify)
-                return np.sort(parts[0]), np.sort(parts[1])
-            except ValueError as error:  # e.g. a class with a single row
-                problem = error
-        raise BackpropError(f"cannot hold out a validation fraction of {fraction} from "
-                            f"{len(rows)} training rows: {problem}")
 
     def _restart_epoch(self) -> None:
         """A fresh shuffled pass over the training rows; early stopping starts over."""
@@ -263,14 +248,17 @@ class TrainingSession:
 
     def copy(self) -> TrainingSession:
         """An independent copy of the training state: the data set and the arrays that are
-        never written in place are shared, the scratch buffers are not copied."""
+        never written in place are shared, the scratch buffers are not copied, and the copy
+        has taken no step yet (its :attr:`last_step` is None)."""
         shared: dict[int, object] = {id(self.dataset): self.dataset}
         for value in vars(self).values():
             for item in value if isinstance(value, tuple) else (value,):
                 if isinstance(item, np.ndarray) and item is not self.last_step:
                     shared[id(item)] = item  # data, never changed in place
         shared[id(self._traces)] = {}  # scratch buffers: the copy makes its own
-        return copy.deepcopy(self, shared)
+        clone = copy.deepcopy(self, shared)
+        clone.last_step = None
+        return clone
 
     def _buffers(self, batch: int) -> tuple[Trace, np.ndarray, tuple[float, ...]]:
         """Reusable trace, target buffer and dropout rates (with masks) for ``batch`` rows."""
