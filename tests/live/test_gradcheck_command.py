@@ -8,7 +8,7 @@ import numpy as np
 
 from backprop_tui.live.commands import GradCheck, Step
 from backprop_tui.live.config import PRESETS
-from backprop_tui.live.gradcheck import GradientReport, next_batch
+from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.trainer import Trainer
 
 
@@ -37,7 +37,7 @@ def test_healthy_float64_network_agrees_in_every_layer():
     before = made.session.network.flat.copy()
     report = check(made)
     assert report.dtype == "float64" and report.tolerance == 1e-6
-    assert report.step == 5 and report.batch == len(next_batch(made.session))  # may be short
+    assert report.step == 5 and report.batch == len(made.session.next_rows())  # may be short
     assert [row.shape for row in report.rows] == ["8→32 tanh", "32→32 tanh", "32→4 sigmoid"]
     assert all(row.ok for row in report.rows)
     assert all(max(row.weight_error, row.bias_error) < 1e-6 for row in report.rows)
@@ -76,7 +76,7 @@ def test_dropout_is_switched_off_and_said_so():
 def test_the_next_batch_is_the_one_the_next_step_trains_on():
     session = trainer().session
     size = session.hyper.batch_size
-    np.testing.assert_array_equal(next_batch(session),
+    np.testing.assert_array_equal(session.next_rows(),
                                   session._order[session._cursor:session._cursor + size])
     session._cursor = len(session._order)  # a spent epoch: its first rows
-    np.testing.assert_array_equal(next_batch(session), session._order[:size])
+    np.testing.assert_array_equal(session.next_rows(), session._order[:size])

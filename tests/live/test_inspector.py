@@ -8,7 +8,6 @@ import numpy as np
 
 from backprop_tui.live.commands import Command, Inspect, InspectApply, Step
 from backprop_tui.live.config import PRESETS, build_session
-from backprop_tui.live.gradcheck import next_batch
 from backprop_tui.live.inspector import TOP, Inspection, Numbers, numbers
 from backprop_tui.live.trainer import Trainer
 
@@ -46,7 +45,7 @@ def assert_shows(shown: Numbers, values: np.ndarray) -> None:
 def test_delta_and_gradients_are_the_engines_backward_output():
     made = trainer(l2=1e-3, l1=1e-4)
     session = made.session
-    rows = next_batch(session)
+    rows = session.next_rows()
     before = session.network.flat.copy()
     inspection = inspect(made)
     m = len(rows)

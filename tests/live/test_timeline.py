@@ -10,7 +10,7 @@ import pytest
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.commands import AddLayer, Cycle, Nudge, Reset, Rewind, Step
 from backprop_tui.live.config import PRESETS
-from backprop_tui.live.timeline import CHECKPOINT_EVERY, copy_session
+from backprop_tui.live.timeline import CHECKPOINT_EVERY
 from backprop_tui.live.trainer import Trainer
 
 
@@ -80,7 +80,7 @@ def test_reset_and_new_networks_start_a_new_timeline():
 def test_copies_share_data_but_not_state():
     t = trainer()
     t.apply(Step(10))
-    copy = copy_session(t.session)
+    copy = t.session.copy()
     assert copy.x_train is t.session.x_train
     copy.step()
     assert copy.step_count == 11 and t.session.step_count == 10

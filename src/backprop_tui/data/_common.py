@@ -115,7 +115,8 @@ def standardise(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def unscale(scaler: Any, row: np.ndarray) -> np.ndarray:
     """One scaled row back in original units."""
-    return scaler.inverse_transform(np.ravel(row).reshape(1, -1))[0]
+    original: np.ndarray = scaler.inverse_transform(np.ravel(row).reshape(1, -1))[0]
+    return original
 
 
 def counts(x_train: np.ndarray, x_test: np.ndarray) -> str:

@@ -35,7 +35,8 @@ def _smooth_function(x: np.ndarray) -> np.ndarray:
     bias = rng.uniform(-1.0, 1.0, HIDDEN)
     mix = rng.standard_normal(HIDDEN)
     reference = np.tanh(rng.standard_normal((4096, features)) @ weights + bias) @ mix
-    return np.tanh(x @ weights + bias) @ (mix / reference.std())
+    y: np.ndarray = np.tanh(x @ weights + bias) @ (mix / reference.std())
+    return y
 
 
 @register("regression")

@@ -1,7 +1,8 @@
-"""Activation functions and their derivatives, by name.
+"""Activation functions by name: each one's formula, derivative, short label and the rule
+that calls its units inactive (dead or saturated).
 
 Each activation computes ``a = f(z)`` into a preallocated array and its derivative ``f'(z)``
-from ``z`` and ``a`` (whichever is cheaper), so the hot path allocates nothing.
+from ``z`` and ``a`` (whichever is cheaper), so the hot path allocates (almost) nothing.
 """
 
 from __future__ import annotations
@@ -14,24 +15,57 @@ import numpy as np
 from backprop_tui.errors import BackpropError
 
 LEAKY_SLOPE = 0.01
+EXP_CAP = {np.dtype(t): float(np.floor(np.log(np.finfo(t).max))) for t in (np.float32, np.float64)}
+"""The largest whole x with a finite e^x, per float type (88 and 709)."""
+
+
+Inactivity = Callable[[np.ndarray, np.ndarray], float]
+"""(z, a) of a batch, a row per sample → the fraction of the layer's units that are inactive."""
+
+
+def _always_active(z: np.ndarray, a: np.ndarray) -> float:
+    return 0.0
+
+
+def _never_active(z: np.ndarray, a: np.ndarray) -> float:
+    """Dead: units whose z ≤ 0 on every sample (no output change, no gradient)."""
+    return float(np.mean(np.all(z <= 0, axis=0)))
+
+
+def _saturation(low: float) -> Inactivity:
+    """Saturated: outputs within 0.01 of ``low`` or of 1 (the flat ends of the curve)."""
+    def saturated(z: np.ndarray, a: np.ndarray) -> float:
+        return float(np.mean((a < low + 0.01) | (a > 0.99)))
+    return saturated
 
 
 @dataclass(frozen=True)
 class Activation:
-    """``forward(z, out)`` writes f(z) into ``out``; ``derivative(z, a, out)`` writes f'(z)."""
+    """``forward(z, out)`` writes f(z) into ``out``; ``derivative(z, a, out)`` writes f'(z).
+
+    ``short`` labels a layer where room is tight; ``inactive`` names what an inactive unit is
+    (``dead`` or ``sat``, "" when the activation has no such state) and ``inactive_fraction``
+    measures it; ``auto_init`` is the weight initialisation ``auto`` picks for it."""
 
     name: str
     formula: str
     forward: Callable[[np.ndarray, np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    short: str
+    inactive: str = ""
+    inactive_fraction: Inactivity = _always_active
+    auto_init: str = "glorot"
 
 
 def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^−z), computed as ½(1 + tanh(z/2)): no overflow for any z."""
-    np.multiply(z, 0.5, out=out)
-    np.tanh(out, out=out)
+    """σ(z) = 1 / (1 + e^−z): full relative precision on both tails (where σ is a normal
+    float). e^−z is capped below overflow, so a z under −709 (float32: −88), whose σ is
+    subnormal or 0, gives σ(−709) instead. (``out`` may be ``z``.)"""
+    np.negative(z, out=out)
+    np.minimum(out, EXP_CAP[out.dtype], out=out)
+    np.exp(out, out=out)
     out += 1.0
-    out *= 0.5
+    np.reciprocal(out, out=out)
     return out
 
 
@@ -43,7 +77,8 @@ def _sigmoid_prime(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
 
 
 def _tanh(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    return np.tanh(z, out=out)
+    np.tanh(z, out=out)
+    return out
 
 
 def _tanh_prime(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -54,18 +89,21 @@ def _tanh_prime(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
 
 
 def _relu(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0, out=out)
+    np.maximum(z, 0.0, out=out)
+    return out
 
 
 def _relu_prime(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
     """1 where z > 0, else 0."""
-    return np.greater(z, 0.0, out=out, casting="unsafe")
+    np.greater(z, 0.0, out=out, casting="unsafe")
+    return out
 
 
 def _leaky_relu(z: np.ndarray, out: np.ndarray) -> np.ndarray:
     """max(z, 0.01·z)."""
     np.multiply(z, LEAKY_SLOPE, out=out)
-    return np.maximum(z, out, out=out)
+    np.maximum(z, out, out=out)
+    return out
 
 
 def _leaky_relu_prime(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -101,12 +139,15 @@ def _softmax_prime(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", "σ(z) = 1/(1+e^−z)", _sigmoid, _sigmoid_prime),
-        Activation("tanh", "tanh(z)", _tanh, _tanh_prime),
-        Activation("relu", "max(0, z)", _relu, _relu_prime),
-        Activation("leaky_relu", "max(0.01z, z)", _leaky_relu, _leaky_relu_prime),
-        Activation("linear", "z", _linear, _linear_prime),
-        Activation("softmax", "e^zᵢ/Σe^zⱼ", _softmax, _softmax_prime),
+        Activation("sigmoid", "σ(z) = 1/(1+e^−z)", _sigmoid, _sigmoid_prime, "sig",
+                   "sat", _saturation(0.0)),
+        Activation("tanh", "tanh(z)", _tanh, _tanh_prime, "tanh", "sat", _saturation(-1.0)),
+        Activation("relu", "max(0, z)", _relu, _relu_prime, "relu", "dead", _never_active,
+                   auto_init="he"),
+        Activation("leaky_relu", "max(0.01z, z)", _leaky_relu, _leaky_relu_prime, "lrelu",
+                   "dead", _never_active, auto_init="he"),
+        Activation("linear", "z", _linear, _linear_prime, "lin"),
+        Activation("softmax", "e^zᵢ/Σe^zⱼ", _softmax, _softmax_prime, "smax"),
     )
 }
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")

@@ -6,9 +6,11 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -20,7 +22,7 @@ FORMAT = "backprop-tui network"
 VERSION = 1
 
 
-def atomic_write(path: str | Path, write: object) -> None:
+def atomic_write(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
     """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place,
     so a crash never leaves a half-written file and an old file survives a failed write."""
     path = Path(path)
@@ -35,7 +37,7 @@ def atomic_write(path: str | Path, write: object) -> None:
         os.umask(umask)
         os.fchmod(handle, 0o666 & ~umask)  # as a plain open() would, not mkstemp's 0600
         with os.fdopen(handle, "wb") as file:
-            write(file)  # type: ignore[operator]
+            write(file)
         os.replace(temporary, path)
     except BaseException:
         with suppress(OSError):
@@ -56,8 +58,8 @@ def save(network: Network, path: str | Path, hyper: Hyperparameters | None = Non
         "dtype": network.dtype.name,
         "hyperparameters": asdict(hyper) if hyper else None,
     }
-    arrays = {"meta": np.array(json.dumps(meta)), "params": network.flat}
-    atomic_write(path, lambda file: np.savez(file, **arrays))
+    text = np.array(json.dumps(meta))
+    atomic_write(path, lambda file: np.savez(file, meta=text, params=network.flat))
     return Path(path)
 
 

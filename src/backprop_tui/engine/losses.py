@@ -64,7 +64,8 @@ def _binary_cross_entropy_cost(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> f
 def _a_minus_y(
     z: np.ndarray, a: np.ndarray, y: np.ndarray, out: np.ndarray, scratch: np.ndarray
 ) -> np.ndarray:
-    return np.subtract(a, y, out=out)
+    np.subtract(a, y, out=out)
+    return out
 
 
 def make_loss(loss: str, output: str) -> Loss:

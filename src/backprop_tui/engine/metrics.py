@@ -7,14 +7,48 @@ validation alone would cost more than the training.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+
+@dataclass(frozen=True)
+class Metric:
+    """How one metric is named and read: ``label`` in full, ``short`` where room is tight,
+    whether higher is better and whether it reads as a percentage (a fraction shown × 100)."""
+
+    name: str
+    label: str
+    short: str
+    higher_is_better: bool = True
+    percent: bool = False
+
+    def format(self, value: float) -> str:
+        """``97.2 %`` for a percentage, else three significant digits."""
+        return f"{100 * value:.1f} %" if self.percent else f"{value:.3g}"
+
+
+METRIC_TABLE = {m.name: m for m in (
+    Metric("accuracy", "accuracy", "acc", percent=True),
+    Metric("bit_accuracy", "bit accuracy", "bit acc", percent=True),
+    Metric("word_accuracy", "word accuracy", "word acc", percent=True),
+    Metric("r2", "R²", "R²"),
+    Metric("mae", "MAE", "MAE", higher_is_better=False),
+)}
+"""Every metric, by name."""
 METRICS = {
     "classes": ("accuracy",),
     "bits": ("bit_accuracy", "word_accuracy"),
     "regression": ("r2", "mae"),
 }
-"""The metrics reported for each task kind; the first one is the headline."""
+"""The metrics reported for each task kind."""
+HEADLINES = {"classes": "accuracy", "bits": "word_accuracy", "regression": "r2"}
+"""The one metric per task kind that sums up how well the network does."""
+
+
+def headline(task: str) -> Metric:
+    """The headline metric of ``task`` (plotted, compared with a target, shown in the lab)."""
+    return METRIC_TABLE[HEADLINES[task]]
 
 
 def evaluate(task: str, y: np.ndarray, output: np.ndarray, target_scale: float = 1.0
@@ -34,8 +68,11 @@ def evaluate(task: str, y: np.ndarray, output: np.ndarray, target_scale: float =
 
 def correct(task: str, y: np.ndarray, output: np.ndarray, tolerance: float = 0.1) -> np.ndarray:
     """Per sample: right or wrong (regression: within ``tolerance`` standardised units)."""
+    right: np.ndarray
     if task == "classes":
-        return output.argmax(axis=1) == y.argmax(axis=1)
-    if task == "bits":
-        return ((output > 0.5) == (y > 0.5)).all(axis=1)
-    return (np.abs(y - output) <= tolerance).all(axis=1)
+        right = output.argmax(axis=1) == y.argmax(axis=1)
+    elif task == "bits":
+        right = ((output > 0.5) == (y > 0.5)).all(axis=1)
+    else:
+        right = (np.abs(y - output) <= tolerance).all(axis=1)
+    return right

@@ -8,12 +8,12 @@ Backward:  δ_L = ∂C/∂z_L (see :mod:`losses`),   δ_l = (δ_{l+1}·W_{l+1}�
 Gradients: ∂C/∂W_l = a_{l−1}ᵀ·δ_l / m + λ₂·W_l + λ₁·sign(W_l),   ∂C/∂b_l = Σ_rows δ_l / m
 (the 1/m is applied once, to δ_L, and carries down through the linear backward pass)
 
-Dropout (training only) multiplies a hidden layer's activations by a mask m_l whose entries
-are 0 (dropped unit) or 1/(1 − p) (kept unit, "inverted" dropout): a_l = f(z_l) ⊙ m_l, so
-δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ f'(z_l) ⊙ m_l.
-
-Units switched off (:attr:`Network.unit_mask`) work the same way with a persistent 0/1 mask
-per hidden layer, in every pass (training too), so an off unit's output stays exactly 0.
+Masks: dropout (training only) multiplies a hidden layer's activations by a mask whose entries
+are 0 (dropped unit) or 1/(1 − p) (kept unit, "inverted" dropout); units switched off
+(:attr:`Network.unit_mask`) by a persistent 0/1 mask, in every pass (training too), so an off
+unit's output stays exactly 0. A pass multiplies both into one mask m_l per hidden layer:
+a_l = f(z_l) ⊙ m_l, and the forward pass keeps f'(z_l) ⊙ m_l, so backward always computes
+δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ (f'(z_l) ⊙ m_l).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_tui.engine.activations import get_activation
+from backprop_tui.engine.activations import Activation, get_activation
 from backprop_tui.engine.losses import make_loss
 from backprop_tui.errors import BackpropError
 
 INITIALISATIONS = ("auto", "he", "glorot", "normal", "uniform")
-"""``auto`` picks He for (leaky) ReLU and Glorot otherwise; ``uniform`` is the seed blog's
-U[0, 1) for weights *and* biases; ``normal`` is N(0, 1)."""
+"""``auto`` picks the hidden activation's ``auto_init`` (He for (leaky) ReLU, else Glorot);
+``uniform`` is the seed blog's U[0, 1) for weights *and* biases; ``normal`` is N(0, 1)."""
 MAX_WIDTH = 100_000
 
 
@@ -64,9 +64,11 @@ class Trace:
     multiply by m for the per-sample δ).
     ``dW``/``db`` are views into one flat gradient vector ``grad`` laid out like
     :attr:`Network.flat`.
+    ``derivative[l]`` is f'(z[l]) ⊙ mask for a hidden layer, computed by the forward pass
+    (the output layer's is scratch space for the loss).
     ``masks`` (None: no dropout) holds one dropout mask per hidden layer (None for a layer
-    without dropout); a masked layer's ``a[l + 1]`` is f(z[l]) ⊙ mask and its
-    ``derivative[l]`` is f'(z[l]) ⊙ mask, both computed by the forward pass.
+    without dropout); the forward pass combines it with the units switched off into one mask
+    per layer (see :meth:`Network.layer_masks`), so a masked ``a[l + 1]`` is f(z[l]) ⊙ mask.
     """
 
     z: list[np.ndarray]
@@ -112,7 +114,7 @@ class Network:
         self.flat = np.empty(self.n_params, self.dtype)
         self.weights, self.biases = self.layer_views(self.flat)
         for w, b in zip(self.weights, self.biases, strict=True):
-            w[:], b[:] = _initial(init, self.hidden.name, *w.shape, rng)
+            w[:], b[:] = _initial(init, self.hidden, w.shape, rng)
         self.unit_mask: list[np.ndarray | None] = [None] * (self.n_layers - 1)
         """Per hidden layer, None (every unit on) or a 0/1 vector: 0 switches a unit off."""
 
@@ -204,38 +206,46 @@ class Network:
 
     def forward(
         self, x: np.ndarray, trace: Trace | None = None,
-        masks: list[np.ndarray | None] | None = None,
+        masks: Sequence[np.ndarray | None] | None = None,
     ) -> Trace:
-        """Compute every layer's ``z`` and ``a`` for the batch ``x`` into ``trace``.
-
-        ``masks`` (dropout, see :class:`Trace`) replaces ``trace.masks`` when given.
-        """
+        """Compute every layer's ``z``, ``a`` and (hidden layers) f'(z) ⊙ mask for the batch
+        ``x`` into ``trace``. ``masks`` (dropout, see :class:`Trace`) replaces ``trace.masks``
+        when given."""
         if trace is None:
             trace = self.new_trace(len(x))
             trace.a[0] = np.asarray(x, dtype=self.dtype)  # read, never written: no copy needed
         elif x is not trace.a[0]:
             np.copyto(trace.a[0], x, casting="same_kind")
         if masks is not None:
-            trace.masks = masks
-        masks = trace.masks
+            trace.masks = list(masks)
+        z, a, derivative = trace.z, trace.a, trace.derivative
+        for layer, mask in enumerate(self.layer_masks(trace.masks)):
+            self._affine(layer, a[layer], z[layer])
+            self.hidden.forward(z[layer], a[layer + 1])
+            self.hidden.derivative(z[layer], a[layer + 1], derivative[layer])
+            if mask is not None:  # dropped or switched-off units: output and slope 0
+                a[layer + 1] *= mask
+                derivative[layer] *= mask
         last = self.n_layers - 1
-        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = np.dot(trace.a[layer], w, out=trace.z[layer])
-            z += b
-            f = self.loss.output if layer == last else self.hidden
-            f.forward(z, trace.a[layer + 1])
-            if layer == last:
-                break
-            dropout = masks[layer] if masks else None
-            units = self.unit_mask[layer]
-            if dropout is not None or units is not None:
-                a = trace.a[layer + 1]
-                f.derivative(z, a, trace.derivative[layer])
-                for mask in (dropout, units):
-                    if mask is not None:
-                        trace.derivative[layer] *= mask
-                        a *= mask
+        self._affine(last, a[last], z[last])
+        self.loss.output.forward(z[last], a[last + 1])
         return trace
+
+    def layer_masks(
+        self, dropout: Sequence[np.ndarray | None] | None = None
+    ) -> list[np.ndarray | None]:
+        """Per hidden layer, the one mask a pass multiplies its output and slope by: the
+        dropout mask ⊙ the units switched on, or None where neither applies."""
+        if not dropout:
+            return self.unit_mask
+        return [units if drop is None else drop if units is None else drop * units
+                for drop, units in zip(dropout, self.unit_mask, strict=True)]
+
+    def _affine(self, layer: int, a: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """z = a·W + b for weight layer ``layer``, into ``z``."""
+        np.dot(a, self.weights[layer], out=z)
+        z += self.biases[layer]
+        return z
 
     def backward(
         self, trace: Trace, y: np.ndarray, l2: float = 0.0, l1: float = 0.0
@@ -245,7 +255,6 @@ class Network:
         The cost includes the penalties ½·λ₂·ΣW² + λ₁·Σ|W| (weights only, not biases).
         """
         last = self.n_layers - 1
-        masks = trace.masks
         z_out, a_out = trace.z[last], trace.a[last + 1]
         cost = self.loss.cost(z_out, a_out, y)
         self.loss.delta(z_out, a_out, y, trace.delta[last], trace.derivative[last])
@@ -255,15 +264,8 @@ class Network:
             np.dot(trace.a[layer].T, delta, out=trace.dW[layer])
             np.add.reduce(delta, axis=0, out=trace.db[layer])
             if layer:
-                below = trace.delta[layer - 1]
-                np.dot(delta, self.weights[layer].T, out=below)
-                if (masks and masks[layer - 1] is not None) \
-                        or self.unit_mask[layer - 1] is not None:  # f'(z) ⊙ mask, from forward
-                    below *= trace.derivative[layer - 1]
-                else:
-                    below *= self.hidden.derivative(
-                        trace.z[layer - 1], trace.a[layer], trace.derivative[layer - 1]
-                    )
+                below = np.dot(delta, self.weights[layer].T, out=trace.delta[layer - 1])
+                below *= trace.derivative[layer - 1]  # f'(z) ⊙ mask, from the forward pass
         if l2 or l1:
             weights, grad = self.flat[: self.n_weights], trace.grad[: self.n_weights]
             cost += self.penalty(l2, l1)
@@ -275,7 +277,7 @@ class Network:
 
     def gradients(
         self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0,
-        masks: list[np.ndarray | None] | None = None,
+        masks: Sequence[np.ndarray | None] | None = None,
     ) -> Trace:
         """Cost and every gradient of the batch (with fixed dropout ``masks`` if given),
         without changing any weight."""
@@ -296,7 +298,7 @@ class Network:
 
     def cost(
         self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0,
-        masks: list[np.ndarray | None] | None = None,
+        masks: Sequence[np.ndarray | None] | None = None,
     ) -> float:
         """The batch cost, penalties included (the quantity the gradients differentiate)."""
         trace = self.forward(x, masks=masks)
@@ -325,15 +327,16 @@ def fill_masks(
 
 
 def _initial(
-    init: str, hidden: str, fan_in: int, fan_out: int, rng: np.random.Generator
+    init: str, hidden: Activation, shape: tuple[int, ...], rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Initial (W, b) for one layer."""
+    """Initial (W, b) for one layer of weights of shape (fan in, fan out)."""
+    fan_in, fan_out = shape
     if init == "uniform":
         return rng.random((fan_in, fan_out)), rng.random(fan_out)
     if init == "normal":
         return rng.standard_normal((fan_in, fan_out)), rng.standard_normal(fan_out)
     if init == "auto":
-        init = "he" if hidden in ("relu", "leaky_relu") else "glorot"
+        init = hidden.auto_init
     if init == "he":
         w = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))
     else:

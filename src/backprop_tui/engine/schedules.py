@@ -1,4 +1,5 @@
-"""End-of-epoch rules: learning-rate schedules and early stopping (which share the plateau test).
+"""End-of-epoch rules: learning-rate schedules and early stopping (which share the plateau test;
+early stopping also holds out a validation split).
 
 A schedule turns the base rate η₀ (``Hyperparameters.learning_rate``) into the rate for epoch
 e (0 for the first epoch, counted since the last reset). Schedules read their settings from the
@@ -17,13 +18,18 @@ from backprop_tui.errors import BackpropError
 
 
 class ScheduleSettings(Protocol):
-    """The hyperparameters a schedule reads (see :class:`~.session.Hyperparameters`)."""
+    """The hyperparameters a schedule reads (see :class:`~.hyper.Hyperparameters`)."""
 
-    learning_rate: float
-    decay: float
-    decay_every: int
-    schedule_epochs: int
-    tol: float
+    @property
+    def learning_rate(self) -> float: ...
+    @property
+    def decay(self) -> float: ...
+    @property
+    def decay_every(self) -> int: ...
+    @property
+    def schedule_epochs(self) -> int: ...
+    @property
+    def tol(self) -> float: ...
 
 
 class Plateau:
@@ -146,3 +152,22 @@ class EarlyStopping:
         np.copyto(weights, self.best_weights)
         return (f"early stopping at epoch {epoch}: best validation cost {self.best_cost:.4g} "
                 f"at epoch {self.best_epoch}")
+
+
+def validation_split(rows: np.ndarray, fraction: float, labels: np.ndarray | None, seed: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (train, validation) indices out of ``rows`` for early stopping, seeded;
+    stratified by the class ``labels`` (one per row of the data) when given and possible."""
+    from sklearn.model_selection import train_test_split
+
+    state = int(np.random.default_rng([seed, 4]).integers(2**31))
+    problem = None
+    for stratify in (None,) if labels is None else (labels, None):  # stratified first
+        try:
+            parts = train_test_split(rows, test_size=fraction, random_state=state,
+                                     stratify=stratify)
+            return np.sort(parts[0]), np.sort(parts[1])
+        except ValueError as error:  # e.g. a class with a single row
+            problem = error
+    raise BackpropError(f"cannot hold out a validation fraction of {fraction} from "
+                        f"{len(rows)} training rows: {problem}")

@@ -7,17 +7,19 @@ training rows.
 
 from __future__ import annotations
 
+import copy
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from backprop_tui.engine.history import History
+from backprop_tui.engine.hyper import Hyperparameters
 from backprop_tui.engine.metrics import METRICS, evaluate
 from backprop_tui.engine.network import Network, Trace, fill_masks
-from backprop_tui.engine.optimizers import OPTIMIZERS, make_optimizer
-from backprop_tui.engine.schedules import SCHEDULES, EarlyStopping, make_schedule
+from backprop_tui.engine.optimizers import clip_norm, make_optimizer
+from backprop_tui.engine.schedules import EarlyStopping, make_schedule, validation_split
 from backprop_tui.errors import BackpropError
 
 if TYPE_CHECKING:
@@ -27,92 +29,7 @@ TRAIN_EVAL_ROWS = 2000
 """Training-set metrics at each epoch's end use at most this many (fixed) training rows."""
 EXPLOSION = 1e3
 """A step whose cost exceeds this many times the first step's cost counts as divergence."""
-WHOLE_NUMBERS = ("batch_size", "decay_every", "schedule_epochs", "patience")
-NOT_NUMBERS = ("optimizer", "schedule", "early_stopping")
-
-
-def _option(default: object, help: str) -> Any:
-    """A hyperparameter field with ``help`` for the command line."""
-    return field(default=default, metadata={"help": help})
-
-
-@dataclass(frozen=True)
-class Hyperparameters:
-    """What may change between any two steps without touching the weights."""
-
-    learning_rate: float = 0.1
-    batch_size: int = 32
-    optimizer: str = "sgd"
-    momentum: float = 0.9
-    """For the ``momentum`` and ``nesterov`` optimizers."""
-    l2: float = 0.0
-    l1: float = 0.0
-    clip: float = 0.0
-    """Largest allowed global gradient norm; 0 means no clipping."""
-    dropout: float | tuple[float, ...] = _option(
-        0.0, "probability of dropping a hidden unit in a training step (0: no dropout)")
-    """One rate for every hidden layer, or a tuple of one rate per hidden layer."""
-    schedule: str = _option("constant", "learning-rate schedule: " + ", ".join(SCHEDULES))
-    decay: float = _option(0.5, "step schedule: multiply the rate by this every decay-every "
-                           "epochs")
-    decay_every: int = _option(10, "step schedule: epochs between two decays")
-    schedule_epochs: int = _option(100, "cosine schedule: epochs from the rate down to 0")
-    tol: float = _option(1e-4, "smallest cost decrease that counts as progress (adaptive "
-                         "schedule, early stopping)")
-    early_stopping: bool = _option(False, "hold out a validation split; when its cost stops "
-                                   "falling, stop and restore the best weights")
-    validation_fraction: float = _option(0.1, "early stopping: fraction of the training rows "
-                                         "held out")
-    patience: int = _option(10, "early stopping: epochs without progress before it stops")
-
-    def __post_init__(self) -> None:
-        if isinstance(self.dropout, list):  # e.g. read back from JSON
-            object.__setattr__(self, "dropout", tuple(self.dropout))
-        rates = self.dropout if isinstance(self.dropout, tuple) else (self.dropout,)
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name not in NOT_NUMBERS and not all(
-                isinstance(v, int | float) and math.isfinite(v)
-                for v in (rates if f.name == "dropout" else (value,))
-            ):
-                raise BackpropError(f"{f.name} must be a finite number, not {value!r}")
-        if self.learning_rate <= 0:
-            raise BackpropError(f"learning rate must be positive, not {self.learning_rate}")
-        for name in WHOLE_NUMBERS:
-            value = getattr(self, name)
-            if value < 1 or int(value) != value:
-                raise BackpropError(
-                    f"{name.replace('_', ' ')} must be a whole number ≥ 1, not {value}")
-        if not 0 <= self.momentum < 1:
-            raise BackpropError(f"momentum must be in [0, 1), not {self.momentum}")
-        if not all(0 <= p < 1 for p in rates):
-            raise BackpropError(f"dropout must be in [0, 1), not {self.dropout}")
-        if not 0 < self.decay <= 1:
-            raise BackpropError(f"decay must be in (0, 1], not {self.decay}")
-        if not 0 < self.validation_fraction < 1:
-            raise BackpropError(
-                f"validation fraction must be in (0, 1), not {self.validation_fraction}")
-        for name in ("l2", "l1", "clip", "tol"):
-            if getattr(self, name) < 0:
-                raise BackpropError(f"{name} must be ≥ 0, not {getattr(self, name)}")
-        for kind, name, choices in [("optimizer", self.optimizer, OPTIMIZERS),
-                                    ("schedule", self.schedule, SCHEDULES)]:
-            if name not in choices:
-                raise BackpropError(
-                    f"unknown {kind} {name!r}; choose one of: {', '.join(choices)}")
-        if not isinstance(stop := self.early_stopping, bool):
-            raise BackpropError(f"early_stopping must be True or False, not {stop!r}")
-
-    def dropout_rates(self, hidden_layers: int) -> tuple[float, ...]:
-        """One dropout rate per hidden layer; () when dropout is off everywhere."""
-        if not isinstance(self.dropout, tuple):
-            rates = (self.dropout,) * hidden_layers
-        elif len(self.dropout) == hidden_layers:
-            rates = self.dropout
-        else:
-            raise BackpropError(f"dropout gives {len(self.dropout)} rates, but the network has "
-                                f"{hidden_layers} hidden layer(s): give one rate or one each")
-        return rates if any(rates) else ()
+__all__ = ["Diverged", "Hyperparameters", "Stopped", "TrainingSession", "rebuild"]
 
 
 class Diverged(RuntimeError):
@@ -140,6 +57,12 @@ class TrainingSession:
     weights are restored, :attr:`stopped` says so and every step raises :class:`Stopped`
     until a reset or a hyperparameter change (which grants ``patience`` more epochs).
     """
+
+    stopped: str | None
+    """Why early stopping ended the training (None while it goes on)."""
+    last_step: np.ndarray | None
+    """Δp, what the latest step added to ``network.flat`` (None before a step or after a
+    rejected one); a buffer the next step overwrites."""
 
     def __init__(
         self,
@@ -178,7 +101,8 @@ class TrainingSession:
         self.network = network
         self.optimizer = make_optimizer(self.hyper.optimizer, network.flat)
         self._schedule = make_schedule(self.hyper.schedule)
-        self._traces: dict[int, tuple[Trace, np.ndarray, tuple[float, ...]]] = {}
+        self._drop_buffers()
+        self.last_step = None
         self._dropout_rng = np.random.default_rng([self.seed, 3])
         self.step_count = self.epoch = self.samples_seen = 0
         self.diverged: str | None = None
@@ -189,13 +113,13 @@ class TrainingSession:
         self._rate = self._schedule.rate(self.hyper, 0)
         self._restart_epoch()
 
-    def set_hyperparameters(self, **changes: object) -> Hyperparameters:
+    def set_hyperparameters(self, **changes: Any) -> Hyperparameters:
         """Change any hyperparameter; the weights stay. A new optimizer starts fresh state,
         and so does a new schedule; the adaptive schedule keeps its divisions otherwise."""
         old, new = self.hyper, replace(self.hyper, **changes)  # validates
         if new.dropout != old.dropout:
             new.dropout_rates(self.network.n_layers - 1)  # refuse a mismatched tuple now
-            self._traces = {}
+            self._drop_buffers()
         if new.early_stopping != old.early_stopping or (
             new.early_stopping and new.validation_fraction != old.validation_fraction
         ):
@@ -224,7 +148,9 @@ class TrainingSession:
         rows = np.arange(len(self.x_train))
         validation = rows[:0]
         if hyper.early_stopping:
-            rows, validation = self._validation_split(rows, hyper.validation_fraction)
+            labels = self.y_train.argmax(axis=1) if self.dataset.task == "classes" else None
+            rows, validation = validation_split(rows, hyper.validation_fraction, labels,
+                                                self.seed)
         self.train_rows = rows
         """Indices of the rows of :attr:`x_train` trained on (all but the validation rows)."""
         self.x_validation, self.y_validation = self.x_train[validation], self.y_train[validation]
@@ -232,28 +158,11 @@ class TrainingSession:
         eval_rows = np.sort(pick[:TRAIN_EVAL_ROWS])
         self._train_eval = self.x_train[eval_rows], self.y_train[eval_rows]
 
-    def _validation_split(self, rows: np.ndarray, fraction: float) -> tuple[np.ndarray, ...]:
-        """Sorted (train, validation) row indices, seeded; stratified for classes if possible."""
-        from sklearn.model_selection import train_test_split
-
-        state = int(np.random.default_rng([self.seed, 4]).integers(2**31))
-        labels = self.y_train.argmax(axis=1) if self.dataset.task == "classes" else None
-        problem = None
-        for stratify in (None,) if labels is None else (labels, None):  # stratified first
-            try:
-                parts = train_test_split(rows, test_size=fraction, random_state=state,
-                                         stratify=stratify)
-                return np.sort(parts[0]), np.sort(parts[1])
-            except ValueError as error:  # e.g. a class with a single row
-                problem = error
-        raise BackpropError(f"cannot hold out a validation fraction of {fraction} from "
-                            f"{len(rows)} training rows: {problem}")
-
     def _restart_epoch(self) -> None:
         """A fresh shuffled pass over the training rows; early stopping starts over."""
         self._order = self._shuffle_rng.permutation(self.train_rows)
         self._cursor = 0
-        self.stopped: str | None = None
+        self.stopped = None
         self.early_stop = EarlyStopping()
         """Best validation cost, its epoch and weights so far (when early stopping is on)."""
 
@@ -281,12 +190,12 @@ class TrainingSession:
 
     def _step(self) -> float:
         hyper = self.hyper
-        rows = self._order[self._cursor : self._cursor + hyper.batch_size]
+        rows = self.next_rows()
         trace, y, rates = self._buffers(len(rows))
         self.x_train.take(rows, axis=0, out=trace.a[0], mode="clip")  # rows are always valid;
         self.y_train.take(rows, axis=0, out=y, mode="clip")  # "clip" skips a temporary copy
-        if rates:
-            fill_masks(trace.masks, rates, self._dropout_rng)  # type: ignore[arg-type]
+        if trace.masks:
+            fill_masks(trace.masks, rates, self._dropout_rng)
         network = self.network
         network.forward(trace.a[0], trace)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
@@ -294,9 +203,8 @@ class TrainingSession:
         square_norm = float(np.vdot(trace.grad, trace.grad))
         self.grad_square_norm = square_norm
         self._check(cost, square_norm)
-        if hyper.clip and square_norm > hyper.clip**2:
-            trace.grad *= hyper.clip / math.sqrt(square_norm)
-        self.optimizer.update(network.flat, trace.grad, self._rate, hyper.momentum)
+        clip_norm(trace.grad, hyper.clip, square_norm)
+        self.last_step = self.optimizer.update(network.flat, trace.grad, self._rate, hyper)
         self.step_count += 1
         self.samples_seen += len(rows)
         self.cost_history.append(self.step_count, (cost,))
@@ -321,6 +229,36 @@ class TrainingSession:
         while self.epoch == epoch:
             cost = self.step()
         return cost
+
+    def next_rows(self) -> np.ndarray:
+        """Indices into :attr:`x_train` of the rows the next step trains on."""
+        start = self._cursor if self._cursor < len(self._order) else 0
+        return self._order[start : start + self.hyper.batch_size]
+
+    @property
+    def epoch_order(self) -> np.ndarray:
+        """The current epoch's shuffled order of the trained rows (read only)."""
+        order = self._order.view()
+        order.flags.writeable = False
+        return order
+
+    def _drop_buffers(self) -> None:
+        """Forget the reusable per-batch-size buffers (the next step makes new ones)."""
+        self._traces: dict[int, tuple[Trace, np.ndarray, tuple[float, ...]]] = {}
+
+    def copy(self) -> TrainingSession:
+        """An independent copy of the training state: the data set and the arrays that are
+        never written in place are shared, the scratch buffers are not copied, and the copy
+        has taken no step yet (its :attr:`last_step` is None)."""
+        shared: dict[int, object] = {id(self.dataset): self.dataset}
+        for value in vars(self).values():
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, np.ndarray) and item is not self.last_step:
+                    shared[id(item)] = item  # data, never changed in place
+        shared[id(self._traces)] = {}  # scratch buffers: the copy makes its own
+        clone = copy.deepcopy(self, shared)
+        clone.last_step = None
+        return clone
 
     def _buffers(self, batch: int) -> tuple[Trace, np.ndarray, tuple[float, ...]]:
         """Reusable trace, target buffer and dropout rates (with masks) for ``batch`` rows."""
@@ -348,6 +286,7 @@ class TrainingSession:
             reason = f"the cost exploded to {cost:.3g} (it started at {self.first_cost:.3g})"
         if reason:
             self.diverged = f"diverged at step {self.step_count + 1}: {reason}"
+            self.last_step = None
             raise Diverged(self.diverged)
         self.diverged = None
 
@@ -385,10 +324,10 @@ class TrainingSession:
         return {"cost": cost} | evaluate(self.dataset.task, y, output, scale)
 
 
-def rebuild(network: Network, **changes: object) -> Network:
+def rebuild(network: Network, **changes: Any) -> Network:
     """A freshly initialised network like ``network`` with some settings changed
     (``sizes``, ``hidden``, ``output``, ``loss``, ``init``, ``seed``, ``dtype``)."""
-    settings: dict[str, object] = {
+    settings: dict[str, Any] = {
         "sizes": network.sizes,
         "hidden": network.hidden.name,
         "output": network.loss.output.name,
@@ -396,4 +335,4 @@ def rebuild(network: Network, **changes: object) -> Network:
         "init": network.init,
         "dtype": network.dtype,
     }
-    return Network(**(settings | changes))  # type: ignore[arg-type]
+    return Network(**(settings | changes))

@@ -17,10 +17,12 @@ import math
 import time
 from collections import deque
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
-from backprop_tui.engine import TrainingSession
+from backprop_tui.engine import ACTIVATIONS, TrainingSession
+from backprop_tui.engine.metrics import METRICS, headline
 from backprop_tui.errors import BackpropError
 
 PROBE_ROWS = 256
@@ -29,10 +31,8 @@ WINDOW = 50
 """Step costs in the cost-spike moving average."""
 DEAD_CHECK_SECONDS = 0.2
 """Longest stretch of training between two measurements of the dead-unit fraction."""
-DEAD_KINDS = ("relu", "leaky_relu")
-"""Activations whose units can die (the others are never checked)."""
-TARGET_METRICS = {"classes": "accuracy", "bits": "word_accuracy", "regression": "r2"}
-"""The test metric the ``target`` breakpoint compares, per task kind."""
+TARGET_METRICS = {task: headline(task).name for task in METRICS}
+"""The test metric the ``target`` breakpoint compares, per task kind: its headline."""
 LABELS = {"cost_spike": "spike×{}", "dead_fraction": "dead>{}", "grad_norm": "‖∇‖>{}",
           "target": "{metric}≥{}", "epoch": "ep {}"}
 """How the status bar abbreviates each threshold."""
@@ -83,7 +83,7 @@ class Breakpoints:
     @classmethod
     def from_texts(cls, non_finite: bool, texts: dict[str, str]) -> Breakpoints:
         """From form fields: a number per threshold name, blank for off."""
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             text = texts.get(f.name, "").strip()
             if f.name == "non_finite" or not text:
@@ -93,7 +93,7 @@ class Breakpoints:
             except ValueError:
                 raise BackpropError(f"{f.name.replace('_', ' ')}: {text!r} is not a "
                                     f"{'whole ' if f.name == 'epoch' else ''}number") from None
-        return cls(non_finite, **values)  # type: ignore[arg-type]
+        return cls(non_finite, **values)
 
 
 class Watcher:
@@ -159,7 +159,8 @@ class Watcher:
     def _dead(self, session: TrainingSession, limit: float) -> str | None:
         """Fires when a layer first goes over ``limit`` (again after it recovers)."""
         net = session.network
-        layers = [i for i in range(net.n_layers) if net.activation_name(i) in DEAD_KINDS]
+        layers = [i for i in range(net.n_layers)
+                  if ACTIVATIONS[net.activation_name(i)].inactive == "dead"]
         if not layers:
             return None
         trace = net.forward(session.x_train[probe_rows(session)])
@@ -176,11 +177,11 @@ class Watcher:
     def _epoch_end(self, session: TrainingSession) -> str | None:
         b, epoch = self.breakpoints, session.epoch
         if b.target is not None:
-            metric = TARGET_METRICS[session.dataset.task]
-            value = session.epoch_history.last().get(f"test_{metric}", math.nan)
+            metric = headline(session.dataset.task)
+            value = session.epoch_history.last().get(f"test_{metric.name}", math.nan)
             was, self._target_fired = self._target_fired, value >= b.target
             if value >= b.target and not was:
-                return (f"breakpoint: test {metric.replace('_', ' ')} {value:.3g} ≥ "
+                return (f"breakpoint: test {metric.label} {value:.3g} ≥ "
                         f"{b.target:g} at epoch {epoch}")
         if b.epoch is not None and epoch == b.epoch:
             return f"breakpoint: epoch {epoch} completed at step {session.step_count}"
@@ -194,11 +195,6 @@ def probe_rows(session: TrainingSession) -> np.ndarray:
 
 
 def inactive_fraction(name: str, z: np.ndarray, a: np.ndarray) -> float:
-    """ReLU/leaky ReLU: the fraction of units never active over the rows of ``z`` (dead);
-    sigmoid/tanh: the fraction of outputs ``a`` within 1 % of saturation; otherwise 0."""
-    if name in ("relu", "leaky_relu"):
-        return float(np.mean(np.all(z <= 0, axis=0)))
-    if name in ("sigmoid", "tanh"):
-        low = 0.0 if name == "sigmoid" else -1.0
-        return float(np.mean((a < low + 0.01) | (a > 0.99)))
-    return 0.0
+    """The fraction of a layer's units that activation ``name`` calls inactive (dead ReLUs,
+    saturated sigmoid/tanh outputs; 0 for the others) on the batch (z, a)."""
+    return ACTIVATIONS[name].inactive_fraction(z, a)

@@ -58,19 +58,12 @@ class GradientReport:
         return all(row.ok for row in self.rows)
 
 
-def next_batch(session: TrainingSession) -> np.ndarray:
-    """The training rows the next step will use (the epoch's first ones if it is spent)."""
-    size = session.hyper.batch_size
-    rows = session._order[session._cursor:][:size]
-    return rows if len(rows) else session._order[:size]
-
-
 def check_gradients(session: TrainingSession, source: GradientSource | None = None
                     ) -> GradientReport:
     """Run the finite-difference check on ``session``'s network and next mini-batch."""
     started = time.perf_counter()
     network, hyper = session.network, session.hyper
-    rows = next_batch(session)
+    rows = session.next_rows()
     x, y = session.x_train[rows], session.y_train[rows]
     source = source or _backprop
     gradients = source(network, x, y, hyper.l2, hyper.l1)

@@ -15,7 +15,7 @@ import numpy as np
 
 from backprop_tui.engine import TrainingSession
 from backprop_tui.engine.network import Network, Trace
-from backprop_tui.live.gradcheck import next_batch
+from backprop_tui.engine.optimizers import clip_norm
 
 FULL = 8
 """Arrays with at most this many rows and columns are shown in full."""
@@ -89,7 +89,7 @@ def inspect(session: TrainingSession, sample: int | None = None) -> Inspection:
     """Inspect the step ``session`` would take next (or one on training row ``sample``)."""
     network, hyper = session.network, session.hyper
     single = np.array([(sample or 0) % len(session.x_train)])
-    rows = next_batch(session) if sample is None else single
+    rows = session.next_rows() if sample is None else single
     x, y = session.x_train[rows], session.y_train[rows]
     m = len(rows)
     with np.errstate(all="ignore"):
@@ -123,13 +123,9 @@ def _update(session: TrainingSession, grad: np.ndarray) -> tuple[np.ndarray, boo
     """What the optimizer would add to the flat parameters (its real state is untouched)."""
     hyper, network = session.hyper, session.network
     grad = grad.copy()
-    square_norm = float(np.vdot(grad, grad))
-    clipped = bool(hyper.clip and square_norm > hyper.clip**2)
-    if clipped:
-        grad *= hyper.clip / math.sqrt(square_norm)
+    clipped = clip_norm(grad, hyper.clip, float(np.vdot(grad, grad)))
     params = network.flat.copy()
-    copy.deepcopy(session.optimizer).update(params, grad, session.effective_learning_rate,
-                                            hyper.momentum)
+    copy.deepcopy(session.optimizer).update(params, grad, session.effective_learning_rate, hyper)
     return params - network.flat, clipped
 
 

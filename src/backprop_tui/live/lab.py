@@ -7,10 +7,12 @@ layer ``layer − 1``; hidden layers are 1 … L−1 and the output layer is L.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from backprop_tui.engine import TrainingSession
-from backprop_tui.engine.metrics import METRICS
+from backprop_tui.engine.metrics import METRIC_TABLE, headline
 from backprop_tui.errors import BackpropError
 
 
@@ -29,13 +31,9 @@ class LabResult:
     def note(self) -> str:
         """``"L1 n2 off: test accuracy 97.2 % → 91.0 %, cost 0.08 → 0.31"``."""
         (cost0, value0), (cost1, value1) = self.before, self.after
-        name = self.metric.replace("_", " ")
-        return (f"{self.what}: test {name} {_format(self.metric, value0)} → "
-                f"{_format(self.metric, value1)}, cost {cost0:.3g} → {cost1:.3g}")
-
-
-def _format(metric: str, value: float) -> str:
-    return f"{100 * value:.1f} %" if metric.endswith("accuracy") else f"{value:.3g}"
+        metric = METRIC_TABLE[self.metric]
+        return (f"{self.what}: test {metric.label} {metric.format(value0)} → "
+                f"{metric.format(value1)}, cost {cost0:.3g} → {cost1:.3g}")
 
 
 def _measure(session: TrainingSession, metric: str) -> tuple[float, float]:
@@ -47,7 +45,7 @@ def neuron(session: TrainingSession, value: object, hidden_only: bool = False
            ) -> tuple[int, int]:
     """``value`` as a checked (layer, neuron) of the session's network."""
     try:
-        layer, unit = (int(v) for v in value)  # type: ignore[union-attr]
+        layer, unit = (int(v) for v in cast(Iterable[Any], value))  # else a TypeError
     except (TypeError, ValueError):
         raise BackpropError("select a neuron in the network panel first") from None
     sizes = session.network.sizes
@@ -58,11 +56,11 @@ def neuron(session: TrainingSession, value: object, hidden_only: bool = False
     return layer, unit
 
 
-def edit(session: TrainingSession, what: str, change: object) -> LabResult:
+def edit(session: TrainingSession, what: str, change: Callable[[], object]) -> LabResult:
     """Apply ``change()`` to the live network and measure the test set around it."""
-    metric = METRICS[session.dataset.task][0]
+    metric = headline(session.dataset.task).name
     before = _measure(session, metric)
-    change()  # type: ignore[operator]
+    change()
     return LabResult(session.step_count, what, metric, before, _measure(session, metric))
 
 

@@ -3,11 +3,8 @@ hyperparameter changes along the current branch."""
 
 from __future__ import annotations
 
-import copy
 from collections import deque
 from dataclasses import dataclass
-
-import numpy as np
 
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
@@ -24,18 +21,6 @@ LABELS = {"learning_rate": "η", "batch_size": "batch", "optimizer": "opt", "mom
 class Checkpoint:
     step: int
     session: TrainingSession
-
-
-def copy_session(session: TrainingSession) -> TrainingSession:
-    """An independent copy of ``session``'s training state; the data set's arrays (read
-    only) are shared, the scratch buffers are not copied."""
-    shared: dict[int, object] = {id(session.dataset): session.dataset}
-    for value in vars(session).values():
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, np.ndarray):
-                shared[id(item)] = item  # data, never changed in place
-    shared[id(session._traces)] = {}  # scratch buffers: the copy makes its own
-    return copy.deepcopy(session, shared)  # type: ignore[arg-type]
 
 
 class Timeline:
@@ -59,7 +44,7 @@ class Timeline:
         """Checkpoint the session now (replacing one already taken at this step)."""
         if self.checkpoints and self.checkpoints[-1].step == session.step_count:
             self.checkpoints.pop()
-        self.checkpoints.append(Checkpoint(session.step_count, copy_session(session)))
+        self.checkpoints.append(Checkpoint(session.step_count, session.copy()))
 
     def after_step(self, session: TrainingSession) -> None:
         if session.step_count % self.every == 0:
@@ -87,4 +72,4 @@ class Timeline:
         while self.checkpoints[-1].step > target.step:
             self.checkpoints.pop()
         self.markers = [m for m in self.markers if m[0] <= target.step]
-        return copy_session(target.session)  # the checkpoint stays for further rewinds
+        return target.session.copy()  # the checkpoint stays for further rewinds

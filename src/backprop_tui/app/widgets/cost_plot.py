@@ -17,6 +17,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
+from backprop_tui.engine.metrics import HEADLINES, METRIC_TABLE
 from backprop_tui.live.snapshot import Snapshot, downsample
 
 REDRAW_INTERVAL = 0.2
@@ -37,10 +38,6 @@ MAX_MARKERS = 8
 """Most hyperparameter-change lines drawn (the latest ones)."""
 LEGEND_MARKERS = 2
 """How many of the latest changes are named in the legend."""
-METRIC_NAMES = {
-    "accuracy": "accuracy", "bit_accuracy": "bit accuracy", "word_accuracy": "word accuracy",
-    "r2": "R²", "mae": "MAE",
-}
 
 Series = tuple[list[float], list[float]]
 
@@ -56,10 +53,8 @@ def branch_colour(index: int, count: int) -> tuple[int, int, int]:
 
 
 def headline_metric(names: tuple[str, ...]) -> str | None:
-    """The metric worth a line on the plot: word accuracy for bits, else the first."""
-    if "word_accuracy" in names:
-        return "word_accuracy"
-    return names[0] if names else None
+    """The metric worth a line on the plot: the task's headline among ``names``."""
+    return next((name for name in names if name in HEADLINES.values()), None)
 
 
 def compact(value: float) -> str:
@@ -211,7 +206,7 @@ class CostPlot(Widget):
         gap = " " if short else "  "
         names = {TRAIN: "train", TEST: "test"} if short else {TRAIN: TRAIN, TEST: TEST}
         if metric:
-            name = METRIC_NAMES.get(metric, metric)
+            name = METRIC_TABLE[metric].label
             names[METRIC] = f"{name} (R)" if short else f"test {name} (right)"
         for key, label in names.items():
             legend.append(LEGEND_MARKS[key], style=Style(color=Color.from_rgb(*COLOURS[key])))
@@ -251,8 +246,8 @@ class CostPlot(Widget):
                 plt.scatter(xs, ys, marker="•", color=COLOURS[key])
             else:
                 plt.plot(xs, ys, marker="braille", color=COLOURS[key], yside=side)
-        xs = [x for x, _ in plotted.values()]
-        low, high = min(min(x) for x in xs), max(max(x) for x in xs)
+        steps = [x for x, _ in plotted.values()]
+        low, high = min(min(x) for x in steps), max(max(x) for x in steps)
         if high > low:
             ticks = step_ticks(low, high, max(2, min(10, self.size.width // 14)))
             plt.xlim(low, high)
@@ -261,7 +256,7 @@ class CostPlot(Widget):
             if low <= step <= high:
                 plt.vline(step, color=MARKER_COLOUR)
                 self.last_markers.append(int(step))
-        if METRIC in plotted and metric and metric.endswith("accuracy"):
+        if METRIC in plotted and metric and METRIC_TABLE[metric].percent:
             plt.ylim(0, 1, yside="right")
             plt.yticks([0, 0.5, 1], ["0%", "50%", "100%"], yside="right")
         plt.xlabel("step")

@@ -6,24 +6,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.engine import format_sizes
-from backprop_tui.live.breakpoints import TARGET_METRICS
+from backprop_tui.engine.metrics import METRIC_TABLE, headline
 from backprop_tui.live.snapshot import Snapshot
 
 STATUS_STYLES = {"running": "bold green", "paused": "bold yellow", "diverged": "bold white on red"}
 LOSS_NAMES = {"binary_cross_entropy": "BCE", "cross_entropy": "CE", "mse": "MSE"}
-METRIC_LABELS = {
-    "accuracy": "accuracy", "word_accuracy": "word acc", "bit_accuracy": "bit acc",
-    "r2": "R²", "mae": "MAE",
-}
-
-
-TARGET_LABELS = {"accuracy": "acc", "word_accuracy": "word acc", "r2": "R²"}
-
-
-def percent_or_number(name: str, value: float) -> str:
-    if name in ("r2", "mae"):
-        return f"{value:.3g}"
-    return f"{100 * value:.1f} %"
 
 
 def status_text(snapshot: Snapshot) -> Text:
@@ -36,16 +23,17 @@ def status_text(snapshot: Snapshot) -> Text:
     text.append(f"  epoch {s.epoch} ({100 * s.epoch_progress:.0f} %)  step {s.step:,}")
     if s.status == "running":
         text.append(f"  {s.samples_per_second:,.0f} samples/s")
-    for name in s.metric_names:
-        value = s.metrics.get(f"test_{name}")
+    for name in s.metric_names:  # a lone metric has room for its full label
+        metric, value = METRIC_TABLE[name], s.metrics.get(f"test_{name}")
         if value is not None:
-            text.append(f"  test {METRIC_LABELS.get(name, name)} ", "dim")
-            text.append(percent_or_number(name, value), "bold cyan")
+            label = metric.label if len(s.metric_names) == 1 else metric.short
+            text.append(f"  test {label} ", "dim")
+            text.append(metric.format(value), "bold cyan")
     text.append(f"\n {format_sizes(s.sizes)} {s.hidden} → {s.output} + "
                 f"{LOSS_NAMES.get(s.loss, s.loss)} ")
-    for label, value in _hyperparameters(s):
+    for label, setting in _hyperparameters(s):
         text.append(f" {label} ", "dim")
-        text.append(value, "bold")
+        text.append(setting, "bold")
     if s.message:  # a breakpoint's reason is the message, highlighted
         style = "bold yellow" if s.breakpoint else "italic"
         style = "bold red" if s.status == "diverged" else style
@@ -80,7 +68,7 @@ def _hyperparameters(s: Snapshot) -> list[tuple[str, str]]:
 
 def target_label(s: Snapshot) -> str:
     """The short name of the metric the target breakpoint compares."""
-    return TARGET_LABELS[TARGET_METRICS[s.task]]
+    return headline(s.task).short
 
 
 class StatusBar(Static):

@@ -18,13 +18,13 @@ from textual.message import Message
 from textual.widget import Widget
 
 from backprop_tui.app.widgets.colours import compact, diverging_colour, sign_colour
+from backprop_tui.engine import ACTIVATIONS
 from backprop_tui.live.snapshot import Snapshot, Topology
 
 NODE = "▇▇"
 OFF = "░░"
 """A neuron switched off in the neuron lab."""
 CELL_WIDTHS = (2.0, 1.0, 0.5, 0.0)  # heatmap columns per weight, widest first; 0: none
-SHORT = {"sigmoid": "sig", "softmax": "smax", "linear": "lin", "leaky_relu": "lrelu"}
 MAX_LISTED, TOP = 16, 5  # incoming weights listed one by one; more: the TOP largest
 Cell = tuple[str, Style | None]
 
@@ -101,8 +101,8 @@ class Canvas:
             spans, start = [], 0
             for x in range(1, len(row) + 1):  # runs of one (cached, so identical) style
                 if x == len(row) or row[x][1] is not row[start][1]:
-                    if row[start][1] is not None:
-                        spans.append(Span(start, x, row[start][1]))
+                    if (style := row[start][1]) is not None:
+                        spans.append(Span(start, x, style))
                     start = x
             out.append(Text("".join(c for c, _ in row), spans=spans, no_wrap=True, overflow="crop"))
         return out
@@ -112,7 +112,7 @@ def _heatmap(weights: np.ndarray, cell: float, background: str) -> list[list[Cel
     """A row of cells per source neuron, coloured by weight against the layer's max |w|."""
     finite = np.abs(weights[np.isfinite(weights)])
     scale = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-    rows = []
+    rows: list[list[Cell]] = []
     for source in weights.tolist():
         colours = [diverging_colour(w, scale, background) for w in source
                    for _ in range(max(1, int(2 * cell)))]  # two half cells per column
@@ -139,7 +139,7 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
     single = [f"in {topo.sizes[0]}"]
     single += [f"{n} {a}" for n, a in zip(topo.sizes[1:], names, strict=True)]
     headers = [single] if _place(single, centres, width) else [
-        [str(size) for size in topo.sizes], ["in"] + [SHORT.get(a, a[:5]) for a in names]]
+        [str(size) for size in topo.sizes], ["in"] + [ACTIVATIONS[a].short for a in names]]
     hidden = [(i, topo.sizes[i] - n) for i, n in enumerate(counts) if topo.sizes[i] > n]
     info = incoming_lines(topo, width)
     if snapshot.off_units:
@@ -166,10 +166,10 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
     for i, weights in enumerate(topo.weights if cell else ()):
         for k, cells in enumerate(_heatmap(weights, cell, background)):
             canvas.put(xs[i] + node + 1, 2 + offsets[i] + k, cells)
-    off = set(snapshot.off_units)
+    switched_off = set(snapshot.off_units)
     for i, values in enumerate(topo.activations):
         for k, value in enumerate(values.tolist()):
-            if (i, topo.shown[i][k]) in off:
+            if (i, topo.shown[i][k]) in switched_off:
                 canvas.put(xs[i], 2 + offsets[i] + k, OFF, Style(dim=True))
             else:
                 canvas.put(xs[i], 2 + offsets[i] + k, NODE, _style(diverging_colour(value, 1.0)))

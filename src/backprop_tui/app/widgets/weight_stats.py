@@ -11,10 +11,10 @@ from textual.app import RenderResult
 from textual.widget import Widget
 
 from backprop_tui.app.widgets.colours import NEGATIVE, POSITIVE, compact
+from backprop_tui.engine import ACTIVATIONS
 from backprop_tui.live.snapshot import LayerStats, Snapshot
 
 BARS = "▁▂▃▄▅▆▇█"
-INACTIVE = {"relu": "dead", "leaky_relu": "dead", "sigmoid": "sat", "tanh": "sat"}
 HEALTHY = (1e-4, 1e-2)
 """Update ratios in this range are green; above 0.1 (or not finite) red; otherwise yellow."""
 DROPS = ("shape", "min", "max", "narrow", "bias", "std", "grad", "histogram", "mean", "inactive")
@@ -38,8 +38,8 @@ def update_ratio(value: float) -> Text:
 
 def inactive(stats: LayerStats) -> Text:
     """``dead 12 %`` (ReLU) or ``sat 3 %`` (sigmoid, tanh), red above half; else ``–``."""
-    label = INACTIVE.get(stats.activation)
-    if label is None:
+    label = ACTIVATIONS[stats.activation].inactive
+    if not label:
         return Text("–", style="dim")
     percent = stats.inactive * 100
     text = f"{label} {percent:.0f} %" if math.isfinite(percent) else f"{label} nan"
