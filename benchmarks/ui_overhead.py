@@ -21,7 +21,8 @@ from dataclasses import replace
 
 from threadpoolctl import threadpool_limits
 
-from backprop_tui.app.app import BackpropApp, SnapshotArrived
+from backprop_tui.app.app import BackpropApp
+from backprop_tui.app.messages import SnapshotArrived
 from backprop_tui.live.backend import ProcessBackend
 from backprop_tui.live.config import PRESETS, RunConfig, build_session
 from backprop_tui.live.snapshot import Snapshot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_tui.app.app import BINDINGS
+from backprop_tui.app.keys import MAIN as BINDINGS
 from backprop_tui.app.screens.help import HelpScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.widgets.cost_plot import CostPlot
@@ -194,7 +194,7 @@ async def test_help_lists_every_binding_and_closes():
 
 
 async def test_command_palette_has_every_action():
-    app = make_app()
+    app = make_app("circle")  # 2 inputs and a hidden neuron selected: every key applies
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}

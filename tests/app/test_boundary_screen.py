@@ -83,16 +83,6 @@ async def test_feature_keys_reshape_the_first_layer():
         assert features_of(app) == ("x1x2",) and app.snapshot.sizes[0] == 1
 
 
-async def test_other_data_sets_are_explained():
-    app = make_app("adder")
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_boundary(pilot)
-        assert "needs a data set with 2 inputs: adder" in text_of(screen.query_one(BoundaryView))
-        assert app.snapshot.boundary is None
-        await pilot.press("h")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-
-
 def test_heatmap_draws_the_payload_at_every_size():
     session, _ = build_session(PRESETS["circle"].config)
     session.run(50)

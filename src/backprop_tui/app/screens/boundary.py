@@ -7,10 +7,11 @@ from dataclasses import replace
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer
 
+from backprop_tui.app.keys import BOUNDARY, bindings, with_shared
+from backprop_tui.app.link import TrainerLink
+from backprop_tui.app.screens.live import LiveScreen
 from backprop_tui.app.widgets.boundary import BoundaryView, grid_size
 from backprop_tui.data.toy2d import FEATURES
 from backprop_tui.live.boundary import BoundaryRequest, toggle_feature
@@ -18,32 +19,14 @@ from backprop_tui.live.commands import Regenerate, Want
 from backprop_tui.live.snapshot import Snapshot
 
 
-class BoundaryScreen(Screen[None]):
+class BoundaryScreen(LiveScreen):
     """The heatmap from ``snapshot.boundary``; Escape or ``h`` goes back."""
 
-    BINDINGS = [
-        Binding("escape,h", "close", "Back", tooltip="Back to the main screen"),
-        Binding("d", "discretize", "Discretize", tooltip="Sign only, or the full scale"),
-        Binding("t", "test_points", "Test points", tooltip="Show or hide the test points (○)"),
-        Binding("right_square_bracket", "unit(1)", "Next unit",
-                tooltip="The output, then each hidden neuron"),
-        Binding("left_square_bracket", "unit(-1)", "Previous unit", tooltip="Previous unit"),
-        Binding("n", "regenerate('noise', 1)", "Noise+", tooltip="More noise (new weights)"),
-        Binding("N", "regenerate('noise', -1)", "Noise−", tooltip="Less noise (new weights)"),
-        Binding("r", "regenerate('train_ratio', 1)", "Train ratio+",
-                tooltip="More training data (new weights)"),
-        Binding("R", "regenerate('train_ratio', -1)", "Train ratio−",
-                tooltip="Less training data (new weights)"),
-        Binding("g", "regenerate('seed', 1)", "Regenerate",
-                tooltip="New data from a new seed (new weights)"),
-        *(Binding(str(key), f"feature({key - 1})", f"Input {name}", show=False,
-                  tooltip=f"Feed the network {name} or stop (reshapes the first layer)")
-          for key, name in enumerate(FEATURES, start=1)),
-    ]
+    KEYS = with_shared(BOUNDARY)
+    BINDINGS = bindings(KEYS)
 
-    def __init__(self, snapshot: Snapshot | None = None) -> None:
-        super().__init__()
-        self.latest = snapshot
+    def __init__(self, link: TrainerLink) -> None:
+        super().__init__(link)
         self.request = BoundaryRequest()
 
     def compose(self) -> ComposeResult:
@@ -51,20 +34,19 @@ class BoundaryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.ask()
-        if self.latest is not None:
-            self.show(self.latest)
+        self.ask(self.request)
+        if self.link.latest is not None:
+            self.show(self.link.latest)
 
     def show(self, snapshot: Snapshot) -> None:
         """Hand ``snapshot`` to the heatmap."""
-        self.latest = snapshot
         if self.is_mounted:
             self.query_one(BoundaryView).show(snapshot)
 
-    def ask(self, **changes: object) -> None:
-        """Send the trainer the request with ``changes``."""
-        self.request = replace(self.request, **changes)  # type: ignore[arg-type]
-        self.app.send(Want("boundary", self.request))  # type: ignore[attr-defined]
+    def ask(self, request: BoundaryRequest) -> None:
+        """Ask the trainer for the boundary as ``request`` says, in every snapshot from now."""
+        self.request = request
+        self.link.send(Want("boundary", request))
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fit)
@@ -73,24 +55,25 @@ class BoundaryScreen(Screen[None]):
         """Ask for a grid matching the heatmap's size."""
         cols, rows = grid_size(*self.query_one(BoundaryView).size)
         if (cols, rows) != (self.request.cols, self.request.rows):
-            self.ask(cols=cols, rows=rows)
+            self.ask(replace(self.request, cols=cols, rows=rows))
 
     def action_discretize(self) -> None:
-        self.ask(discretize=not self.request.discretize)
+        self.ask(replace(self.request, discretize=not self.request.discretize))
 
     def action_test_points(self) -> None:
         self.query_one(BoundaryView).toggle_test()
 
     def action_unit(self, direction: int) -> None:
-        sizes = self.latest.sizes if self.latest is not None else (2, 1)
-        self.ask(unit=(self.request.unit + direction) % (1 + sum(sizes[1:-1])))
+        sizes = self.link.latest.sizes if self.link.latest is not None else (2, 1)
+        units = 1 + sum(sizes[1:-1])
+        self.ask(replace(self.request, unit=(self.request.unit + direction) % units))
 
     def action_regenerate(self, option: str, direction: int) -> None:
-        self.app.send(Regenerate(option, direction))  # type: ignore[attr-defined]
+        self.link.send(Regenerate(option, direction))
 
     def action_feature(self, index: int) -> None:
         """Toggle input feature ``index`` (of FEATURES): the data set reloads with it."""
-        boundary = self.latest.boundary if self.latest is not None else None
+        boundary = self.link.latest.boundary if self.link.latest is not None else None
         if boundary is None or not boundary.features:
             self.notify("input features need one of the 2-D data sets", severity="warning")
             return
@@ -99,7 +82,8 @@ class BoundaryScreen(Screen[None]):
         except ValueError as error:
             self.notify(str(error), severity="warning")
             return
-        self.app.send(Regenerate("features", ",".join(features)))  # type: ignore[attr-defined]
+        self.link.send(Regenerate("features", ",".join(features)))
 
     def action_close(self) -> None:
+        self.link.send(Want("boundary", None))
         self.dismiss()

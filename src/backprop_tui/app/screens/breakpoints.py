@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
+from backprop_tui.app.keys import DIALOG, bindings
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.breakpoints import Breakpoints
 
@@ -25,7 +25,7 @@ FIELDS = (
 class BreakpointsScreen(ModalScreen[Breakpoints | None]):
     """Returns the new breakpoints, or None when cancelled; blank inputs are off."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings(DIALOG)
 
     def __init__(self, current: Breakpoints, metric: str = "accuracy") -> None:
         super().__init__()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from backprop_tui.app.keys import DIALOG, bindings
 from backprop_tui.live.gradcheck import GradientReport
 
 COLUMNS = ("layer", "checked", "weight error", "bias error", "")
@@ -27,7 +27,7 @@ def cells(report: GradientReport) -> list[tuple[str | Text, ...]]:
 class GradientCheckScreen(ModalScreen[None]):
     """Shows a :class:`GradientReport`."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = bindings(DIALOG)
 
     def __init__(self, report: GradientReport) -> None:
         super().__init__()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
+
+from backprop_tui.app.keys import BOUNDARY, DIALOG, HELP, INSPECTOR, MAIN, VIEWS, Key, bindings
 
 ABOUT = """\
 # backprop-tui
@@ -33,23 +34,42 @@ A network learns by **backpropagation**: each step takes a mini-batch, runs it f
 """
 
 
-def keys_table(bindings: list[Binding]) -> str:
-    """A Markdown table of the app's bindings."""
+SECTIONS = (
+    ("On the views screen (v)", VIEWS),
+    ("On the boundary screen (h)", BOUNDARY),
+    ("In the inspector (i)", INSPECTOR),
+    ("In this help and the dialogs", HELP + DIALOG),
+)
+"""The other screens' keys, each table under its heading."""
+
+
+def keys_table(keys: tuple[Key, ...]) -> str:
+    """A Markdown table of ``keys``: the keys as typed, and what each does."""
     rows = ["| key | action |", "|---|---|"]
-    for binding in bindings:
-        keys = " ".join(f"`{k.strip()}`" for k in binding.key.split(","))
-        rows.append(f"| {keys} | {binding.tooltip or binding.description} |")
+    for key in keys:
+        typed = " ".join(f"`{k}`" for k in key.typed.split())
+        rows.append(f"| {typed} | {key.tooltip} |")
     return "\n".join(rows)
 
 
+def help_text() -> str:
+    """The whole help page: the panels, the main keys, then the other screens' keys."""
+    shared = " ".join(f"`{key.typed.split()[0]}`" for key in MAIN if key.shared)
+    parts = [ABOUT + keys_table(MAIN),
+             f"These keys work on the views and boundary screens too, where a screen does "
+             f"not use the key itself: {shared}."]
+    parts += [f"## {title}\n\n{keys_table(keys)}" for title, keys in SECTIONS]
+    return "\n\n".join([*parts, "Ctrl+P opens the command palette."])
+
+
 class HelpScreen(ModalScreen[None]):
-    """A scrollable help page; Escape, F1 or q closes it."""
+    """A scrollable help page; Escape, F1, ? or q closes it."""
 
-    BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close help")]
+    BINDINGS = bindings(HELP)
 
-    def __init__(self, bindings: list[Binding]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.text = ABOUT + keys_table(bindings) + "\n\nCtrl+P opens the command palette."
+        self.text = help_text()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body", classes="dialog"):

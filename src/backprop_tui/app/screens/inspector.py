@@ -9,12 +9,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from backprop_tui.app.widgets.topology import TopologyView
+from backprop_tui.app.keys import INSPECTOR, bindings
+from backprop_tui.app.link import TrainerLink
+from backprop_tui.live.commands import Inspect, InspectApply
 from backprop_tui.live.inspector import Inspection, Numbers, Stage
 
 
@@ -60,23 +61,15 @@ def render_numbers(numbers: Numbers) -> RenderableType:
 class InspectorScreen(ModalScreen[None]):
     """Shows an :class:`Inspection` one stage at a time."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Close"),
-        Binding("right,n", "move(1)", "Next stage"),
-        Binding("left,p", "move(-1)", "Previous stage"),
-        Binding("enter,a", "apply", "Apply the step"),
-        Binding("s", "sample(1)", "Next training row"),
-        Binding("S", "sample(-1)", "Previous training row"),
-        Binding("b", "batch", "The mini-batch"),
-    ]
+    BINDINGS = bindings(INSPECTOR)
 
-    def __init__(self, inspection: Inspection, apply: Callable[[int | None], None],
-                 request: Callable[[int | None], None] = lambda row: None) -> None:
+    def __init__(self, inspection: Inspection, link: TrainerLink,
+                 point_at: Callable[[int], None]) -> None:
         super().__init__()
         self.inspection = inspection
-        self.apply = apply
-        self.request = request
-        """Asks the trainer for another inspection: a training row, or the batch (None)."""
+        self.link = link
+        self.point_at = point_at
+        """Points the network panel (left of this dialog) at the layer computed."""
         self.index = 0
 
     def compose(self) -> ComposeResult:
@@ -117,18 +110,13 @@ class InspectorScreen(ModalScreen[None]):
         self.query_one("#inspector-header", Label).update(
             Text(header(inspection, self.index), style="bold"))
         self.query_one("#inspector-strip", Static).update(strip(inspection.sizes, stage.layer))
-        self._point_at(stage.layer)
+        self.point_at(stage.layer)
         self.query_one("#inspector-equation", Label).update(Text(stage.equation))
         self.query_one("#inspector-shapes", Label).update(Text(stage.shapes, style="italic"))
         self.query_one("#inspector-numbers", Static).update(
             Group(*(render_numbers(numbers) for numbers in stage.numbers)))
         self.query_one("#inspector-notes", Static).update(
             Text("\n".join(inspection.notes), style="dim italic"))
-
-    def _point_at(self, layer: int) -> None:
-        """Move the network panel's cursor (left of this dialog) to the layer computed."""
-        for view in self.app.screen_stack[0].query(TopologyView):
-            view.move_to_layer(layer)
 
     def action_move(self, step: int) -> None:
         self.index = max(0, min(self.index + step, len(self.inspection.stages) - 1))
@@ -137,10 +125,10 @@ class InspectorScreen(ModalScreen[None]):
     def action_sample(self, direction: int) -> None:
         """Inspect one training row instead of the batch (s: next row, S: previous)."""
         current = self.inspection.sample
-        self.request(0 if current is None else max(0, current + direction))
+        self.link.send(Inspect(0 if current is None else max(0, current + direction)))
 
     def action_batch(self) -> None:
-        self.request(None)
+        self.link.send(Inspect(None))
 
     def action_apply(self) -> None:
-        self.apply(self.inspection.sample)
+        self.link.send(InspectApply(self.inspection.sample))

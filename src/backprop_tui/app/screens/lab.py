@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
+from backprop_tui.app.keys import DIALOG, bindings
 from backprop_tui.live.commands import Command, LabBias, LabToggle, LabWeight
 from backprop_tui.live.snapshot import Snapshot
 
@@ -19,7 +19,7 @@ from backprop_tui.live.snapshot import Snapshot
 class NeuronForm(ModalScreen[list[Command] | None]):
     """Returns the commands for the fields the person changed, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings(DIALOG)
 
     def __init__(self, snapshot: Snapshot, layer: int, neuron: int) -> None:
         super().__init__()

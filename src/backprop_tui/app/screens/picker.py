@@ -6,12 +6,12 @@ from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from backprop_tui.app.keys import DIALOG, bindings
 from backprop_tui.data import names as dataset_names
 from backprop_tui.engine import format_sizes, parse_sizes
 from backprop_tui.errors import BackpropError
@@ -21,7 +21,7 @@ from backprop_tui.live.config import PRESETS, RunConfig, preset_for_dataset
 class PickerScreen(ModalScreen[RunConfig | None]):
     """Returns a new RunConfig, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings(DIALOG)
 
     def __init__(self, current: RunConfig) -> None:
         super().__init__()

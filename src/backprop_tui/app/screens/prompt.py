@@ -9,16 +9,17 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from backprop_tui.app.keys import DIALOG, bindings
 
 
 class PathPrompt(ModalScreen[str | None]):
     """Returns the chosen path (``~`` expanded), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings(DIALOG)
 
     def __init__(self, title: str, value: str) -> None:
         super().__init__()

@@ -4,40 +4,41 @@ weight histograms now against initialisation, live while the screen is open."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import Footer
 
+from backprop_tui.app.keys import VIEWS, bindings, with_shared
+from backprop_tui.app.link import TrainerLink
+from backprop_tui.app.screens.live import LiveScreen, titled
 from backprop_tui.app.widgets.confusion import ConfusionView
 from backprop_tui.app.widgets.mistakes import MistakesView
 from backprop_tui.app.widgets.weight_images import NeuronImages, WeightHistograms
+from backprop_tui.live.commands import Want
 from backprop_tui.live.snapshot import Snapshot
 
 
-class ViewsScreen(Screen[None]):
+class ViewsScreen(LiveScreen):
     """Four panels drawn from ``snapshot.views``; Escape or ``v`` goes back."""
 
-    BINDINGS = [
-        Binding("escape,v", "close", "Back", tooltip="Back to the main screen"),
-        Binding("left", "page(-1)", "Previous mistakes", tooltip="Previous page of mistakes"),
-        Binding("right", "page(1)", "Next mistakes", tooltip="Next page of mistakes"),
-    ]
+    KEYS = with_shared(VIEWS)
+    BINDINGS = bindings(KEYS)
 
-    def __init__(self, snapshot: Snapshot | None = None) -> None:
-        super().__init__()
-        self.latest = snapshot
+    def __init__(self, link: TrainerLink) -> None:
+        super().__init__(link)
+        self.latest = link.latest
 
     def compose(self) -> ComposeResult:
         with Container(id="views-panels"):
-            yield _titled(ConfusionView(id="confusion"), "confusion matrix · test set")
-            yield _titled(MistakesView(id="mistakes"), "mistakes · ←→ page")
-            yield _titled(NeuronImages(id="neuron-images"), "first-layer weights")
-            yield _titled(WeightHistograms(id="histograms"), "weight histograms")
+            yield titled(ConfusionView(id="confusion"), "confusion matrix · test set")
+            yield titled(MistakesView(id="mistakes"), "mistakes · ←→ page")
+            yield titled(NeuronImages(id="neuron-images"), "first-layer weights")
+            yield titled(WeightHistograms(id="histograms"), "weight histograms")
         yield Footer()
 
     def on_mount(self) -> None:
+        """Ask the trainer to add the views to its snapshots while the screen is open."""
+        self.link.send(Want("views", True))
         if self.latest is not None:
             self.show(self.latest)
 
@@ -56,10 +57,5 @@ class ViewsScreen(Screen[None]):
         self.query_one(MistakesView).page(direction)
 
     def action_close(self) -> None:
+        self.link.send(Want("views", None))
         self.dismiss()
-
-
-def _titled(widget, title: str):  # type: ignore[no-untyped-def]
-    widget.border_title = title
-    widget.add_class("panel")
-    return widget

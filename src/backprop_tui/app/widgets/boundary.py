@@ -82,11 +82,10 @@ def header(boundary: Boundary, show_test: bool) -> Text:
                 f"{mode} · {test}", style="bold")
 
 
-def not_two_d(snapshot: Snapshot) -> Text:
-    """Why there is no boundary for ``snapshot``'s data set."""
-    return Text(f"The decision boundary needs a data set with 2 inputs: {snapshot.dataset} has "
-                f"{snapshot.sizes[0]}. Pick one of {', '.join(GENERATORS)} (d on the main "
-                "screen).")
+def on_plane(snapshot: Snapshot) -> bool:
+    """Whether ``snapshot``'s data set has a boundary: a 2-D set, or 2 inputs (the rule of
+    :func:`backprop_tui.live.boundary.on_plane`, read from a snapshot)."""
+    return snapshot.dataset in GENERATORS or snapshot.sizes[0] == 2
 
 
 class BoundaryView(Widget):
@@ -112,8 +111,6 @@ class BoundaryView(Widget):
         snapshot = self.snapshot
         if snapshot is None:
             return Text("waiting for the first snapshot")
-        if snapshot.sizes[0] != 2 and snapshot.dataset not in GENERATORS:
-            return not_two_d(snapshot)
         if snapshot.boundary is None:
             return Text("waiting for the boundary")
         cols, rows = plot_size(width, height)

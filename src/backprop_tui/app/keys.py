@@ -1,0 +1,196 @@
+"""Every key of the app, one table per screen: the help (F1), the footers and the command
+palette are made from these rows.
+
+A key is a row here and an ``action_`` method on its screen. ``id`` names the row in a
+Textual keymap (unique in the app); ``typed`` lists its keys as a person types them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from textual.binding import Binding, BindingType
+
+from backprop_tui.data.toy2d import FEATURES
+
+NAMES = {"Space": "space", "Esc": "escape", "Enter": "enter", ",": "comma",
+         "←": "left", "→": "right", "↑": "up", "↓": "down"}
+"""Textual's names for the keys a Binding cannot take as typed (other single characters it
+converts itself; ``F1`` and ``Ctrl+S`` only need lower case)."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """One row: a key binding and how the help and the palette describe it."""
+
+    id: str
+    typed: str
+    """The keys, space-separated, as typed: ``+ =``, ``F1 ?``, ``Ctrl+S``, ``Space``."""
+    action: str
+    description: str
+    """The footer's and the palette's short label."""
+    tooltip: str
+    """What the key does, for the help and the palette."""
+    footer: bool = False
+    group: Binding.Group | None = None
+    shared: bool = False
+    """Main-screen keys that steer the training work on the views and boundary screens too,
+    where those screens leave the key free."""
+
+    @property
+    def binding(self) -> Binding:
+        keys = ",".join(NAMES.get(k, k if len(k) == 1 else k.lower()) for k in self.typed.split())
+        return Binding(keys, self.action, self.description, show=self.footer,
+                       tooltip=self.tooltip, id=self.id, group=self.group)
+
+
+def bindings(keys: Iterable[Key]) -> list[BindingType]:
+    """The Textual bindings of ``keys``, in order (the footer's order)."""
+    return [key.binding for key in keys]
+
+
+RATE = Binding.Group("η")
+SPEED = Binding.Group("speed")
+
+MAIN = (
+    Key("help", "F1 ?", "help", "Help", "Show this help", footer=True, shared=True),
+    Key("quit", "q", "app.quit", "Quit", "Quit (the trainer stops with the app)", footer=True,
+        shared=True),
+    Key("run", "Space", "run", "Run/pause", "Train continuously, or pause", footer=True,
+        shared=True),
+    Key("step", "n", "step", "Step", "Train one mini-batch, then pause", footer=True,
+        shared=True),
+    Key("epoch", "e", "epoch", "Epoch", "Train one whole epoch, then pause", footer=True,
+        shared=True),
+    Key("reset", "r", "reset", "Reset", "Fresh weights from the same seed; history restarts",
+        footer=True, shared=True),
+    Key("pick", "d", "pick", "Data", "Choose a data set, preset or architecture", footer=True),
+    Key("learning_rate_up", "+ =", "nudge('learning_rate', 1)", "η+", "Raise the learning rate",
+        footer=True, group=RATE, shared=True),
+    Key("learning_rate_down", "- _", "nudge('learning_rate', -1)", "η−",
+        "Lower the learning rate", footer=True, group=RATE, shared=True),
+    Key("batch_size_up", "b", "nudge('batch_size', 1)", "Batch+",
+        "Larger mini-batch (up to the full batch)", shared=True),
+    Key("batch_size_down", "B", "nudge('batch_size', -1)", "Batch−",
+        "Smaller mini-batch (down to 1)", shared=True),
+    Key("momentum_up", "m", "nudge('momentum', 1)", "Momentum+",
+        "More momentum (momentum and nesterov)", shared=True),
+    Key("momentum_down", "M", "nudge('momentum', -1)", "Momentum−", "Less momentum",
+        shared=True),
+    Key("l2_up", "l", "nudge('l2', 1)", "L2+", "Stronger L2 penalty (weight decay)",
+        shared=True),
+    Key("l2_down", "L", "nudge('l2', -1)", "L2−", "Weaker L2 penalty", shared=True),
+    Key("l1_up", "k", "nudge('l1', 1)", "L1+", "Stronger L1 penalty", shared=True),
+    Key("l1_down", "K", "nudge('l1', -1)", "L1−", "Weaker L1 penalty", shared=True),
+    Key("optimizer", "o", "cycle('optimizer')", "Optimizer", "Next optimizer: sgd, momentum, "
+        "nesterov, adam, rmsprop (weights kept)", footer=True, shared=True),
+    Key("activation", "a", "cycle('hidden')", "Activation",
+        "Next hidden activation (new weights)", shared=True),
+    Key("add_layer", "]", "layers(1)", "Add layer", "Add a hidden layer (new weights)",
+        shared=True),
+    Key("remove_layer", "[", "layers(-1)", "Remove layer",
+        "Remove the last hidden layer (new weights)", shared=True),
+    Key("neurons_up", ". >", "resize(1)", "Neurons+",
+        "More neurons in the selected hidden layer (new weights)"),
+    Key("neurons_down", ", <", "resize(-1)", "Neurons−",
+        "Fewer neurons in the selected hidden layer (new weights)"),
+    Key("edit_neuron", "w", "edit_neuron", "Edit neuron", "Neuron lab: set the selected "
+        "neuron's bias or one incoming weight, or switch it off; the test cost and metric "
+        "before → after"),
+    Key("toggle_neuron", "0", "toggle_neuron", "Neuron off/on", "Switch the selected hidden "
+        "neuron off (output forced to 0, also while training) or back on; the test metric "
+        "before → after"),
+    Key("faster", "f", "nudge('speed', 1)", "Faster", "Train faster (up to flat out)",
+        footer=True, group=SPEED, shared=True),
+    Key("slower", "s", "nudge('speed', -1)", "Slower", "Train slower (down to 1 step per "
+        "second)", footer=True, group=SPEED, shared=True),
+    Key("next_samples", "p", "samples(1)", "Next sample", "Show the next test samples"),
+    Key("previous_samples", "P", "samples(-1)", "Previous sample",
+        "Show the previous test samples"),
+    Key("log_scale", "g", "log_scale", "Log cost", "Plot log10 of the cost, or the cost"),
+    Key("rewind", "z", "rewind", "Rewind", "Back to the latest earlier checkpoint (one every "
+        "250 steps and at each change); training from there makes a branch, drawn beside the "
+        "old one", shared=True),
+    Key("breakpoints", "x", "breakpoints", "Breakpoints", "Pause by itself on non-finite "
+        "values, a cost spike, dead units, a large gradient, a target metric or an epoch",
+        shared=True),
+    Key("gradcheck", "c", "gradcheck", "Gradient check", "Check backprop's gradient against "
+        "finite differences on the next mini-batch, per layer"),
+    Key("inspect", "i", "inspect", "Inspector", "Pause and step through the next mini-batch's "
+        "forward pass, backward pass, gradients and update, with the engine's numbers; Enter "
+        "takes the step"),
+    Key("boundary", "h", "boundary", "Boundary", "Decision boundary or one neuron's output "
+        "over the plane with the data (2-input data sets; live; d discretize, [ ] unit, t test "
+        "points, n N noise, r R train ratio, g new data; Escape returns)"),
+    Key("views", "v", "views", "Views", "Confusion matrix, mistakes, first-layer weight "
+        "pictures and weight histograms now vs at initialisation (live; Escape returns)"),
+    Key("save_model", "Ctrl+S", "save('model')", "Save model", "Save the network and "
+        "hyperparameters (.npz); continue later with --load FILE", shared=True),
+    Key("export_svg", "Ctrl+E", "save('svg')", "Export SVG",
+        "Save a picture of the screen as SVG", shared=True),
+    Key("export_costs", "Ctrl+T", "save('costs')", "Export costs",
+        "Write the cost history as CSV (per step and per epoch)", shared=True),
+    Key("write_config", "Ctrl+W", "save('config')", "Write config", "Write the current "
+        "configuration as TOML; read it back with --config FILE", shared=True),
+)
+
+VIEWS = (
+    Key("views_back", "Esc v", "close", "Back", "Back to the main screen", footer=True),
+    Key("mistakes_previous", "←", "page(-1)", "Previous mistakes", "Previous page of mistakes",
+        footer=True),
+    Key("mistakes_next", "→", "page(1)", "Next mistakes", "Next page of mistakes", footer=True),
+)
+
+BOUNDARY = (
+    Key("boundary_back", "Esc h", "close", "Back", "Back to the main screen", footer=True),
+    Key("discretize", "d", "discretize", "Discretize", "Sign only, or the full scale",
+        footer=True),
+    Key("test_points", "t", "test_points", "Test points", "Show or hide the test points (○)",
+        footer=True),
+    Key("unit_next", "]", "unit(1)", "Next unit", "The output, then each hidden neuron",
+        footer=True),
+    Key("unit_previous", "[", "unit(-1)", "Previous unit", "Previous unit", footer=True),
+    Key("noise_up", "n", "regenerate('noise', 1)", "Noise+", "More noise (new weights)",
+        footer=True),
+    Key("noise_down", "N", "regenerate('noise', -1)", "Noise−", "Less noise (new weights)",
+        footer=True),
+    Key("train_ratio_up", "r", "regenerate('train_ratio', 1)", "Train ratio+",
+        "More training data (new weights)", footer=True),
+    Key("train_ratio_down", "R", "regenerate('train_ratio', -1)", "Train ratio−",
+        "Less training data (new weights)", footer=True),
+    Key("regenerate", "g", "regenerate('seed', 1)", "Regenerate",
+        "New data from a new seed (new weights)", footer=True),
+    *(Key(f"feature_{number}", str(number), f"feature({number - 1})", f"Input {name}",
+          f"Feed the network {name} or stop (reshapes the first layer)")
+      for number, name in enumerate(FEATURES, start=1)),
+)
+
+INSPECTOR = (
+    Key("inspector_close", "Esc", "dismiss(None)", "Close", "Back to the main screen",
+        footer=True),
+    Key("stage_next", "→ n", "move(1)", "Next stage", "The next stage", footer=True),
+    Key("stage_previous", "← p", "move(-1)", "Previous stage", "The previous stage",
+        footer=True),
+    Key("inspect_apply", "Enter a", "apply", "Apply the step",
+        "Take this step (exactly one training step)", footer=True),
+    Key("row_next", "s", "sample(1)", "Next training row", "Inspect the next training row "
+        "alone", footer=True),
+    Key("row_previous", "S", "sample(-1)", "Previous training row",
+        "Inspect the previous training row alone", footer=True),
+    Key("inspect_batch", "b", "batch", "The mini-batch", "Inspect the whole mini-batch again",
+        footer=True),
+)
+
+HELP = (Key("help_close", "Esc F1 q ?", "dismiss", "Close help", "Close this help"),)
+
+DIALOG = (Key("dialog_cancel", "Esc", "dismiss(None)", "Cancel",
+              "Close a dialog (picker, file prompt, breakpoints, neuron lab) without changes"),)
+
+
+def with_shared(own: tuple[Key, ...]) -> tuple[Key, ...]:
+    """``own`` keys, then the main screen's shared keys on the keys ``own`` leaves free."""
+    taken = {typed for key in own for typed in key.typed.split()}
+    shared = (replace(key, typed=" ".join(k for k in key.typed.split() if k not in taken))
+              for key in MAIN if key.shared)
+    return own + tuple(key for key in shared if key.typed)

@@ -1,0 +1,113 @@
+"""The screens that show the training as it goes (main, views, boundary): they take the
+keys that steer it (keys.py's shared rows) and talk to the trainer through a link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import ClassVar, TypeVar
+
+from textual.actions import parse
+from textual.app import SystemCommand
+from textual.screen import Screen
+from textual.widget import Widget
+
+from backprop_tui.app import files
+from backprop_tui.app.keys import Key
+from backprop_tui.app.link import TrainerLink
+from backprop_tui.app.screens.breakpoints import BreakpointsScreen
+from backprop_tui.live.breakpoints import TARGET_METRICS, Breakpoints
+from backprop_tui.live.commands import (
+    AddLayer,
+    Cycle,
+    Epoch,
+    Nudge,
+    RemoveLayer,
+    Reset,
+    Rewind,
+    Run,
+    SetBreakpoints,
+    Step,
+)
+from backprop_tui.live.snapshot import Snapshot
+
+W = TypeVar("W", bound=Widget)
+
+
+def titled(widget: W, title: str) -> W:
+    """``widget`` as a bordered panel titled ``title``."""
+    widget.border_title = title
+    widget.add_class("panel")
+    return widget
+
+
+class LiveScreen(Screen[None]):
+    """Shows each snapshot it is handed; ``KEYS`` are its keys (footer order)."""
+
+    KEYS: ClassVar[tuple[Key, ...]] = ()
+    STARTED: ClassVar[frozenset[str]] = frozenset({"breakpoints", "save"})
+    """Actions that need the trainer's first snapshot."""
+
+    def __init__(self, link: TrainerLink) -> None:
+        super().__init__()
+        self.link = link
+
+    def show(self, snapshot: Snapshot) -> None:
+        """Draw ``snapshot`` (called for every one while the screen is on the stack)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim (None) the keys that need the trainer's first snapshot until it came."""
+        return None if action in self.STARTED and self.link.latest is None else True
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """A command palette entry for each key of this screen that applies now."""
+        for key in self.KEYS:
+            namespace, name, parameters = parse(key.action)
+            if namespace or self.check_action(name, parameters):
+                yield SystemCommand(key.description, key.tooltip,
+                                    partial(self.run_action, key.action))
+
+    # -- the shared keys ---------------------------------------------------------------------
+    def action_help(self) -> None:
+        from backprop_tui.app.screens.help import HelpScreen  # Markdown: load it when asked
+
+        self.app.push_screen(HelpScreen())
+
+    def action_run(self) -> None:
+        self.link.send(Run())
+
+    def action_step(self) -> None:
+        self.link.send(Step(1))
+
+    def action_epoch(self) -> None:
+        self.link.send(Epoch())
+
+    def action_reset(self) -> None:
+        self.link.send(Reset())
+
+    def action_rewind(self) -> None:
+        self.link.send(Rewind())
+
+    def action_nudge(self, name: str, direction: int) -> None:
+        self.link.send(Nudge(name, direction))
+
+    def action_cycle(self, what: str) -> None:
+        self.link.send(Cycle(what))
+
+    def action_layers(self, direction: int) -> None:
+        self.link.send(AddLayer() if direction > 0 else RemoveLayer())
+
+    def action_breakpoints(self) -> None:
+        snapshot = self.link.latest
+        if snapshot is None:
+            return
+
+        def chosen(breakpoints: Breakpoints | None) -> None:
+            if breakpoints is not None:
+                self.link.send(SetBreakpoints(breakpoints))
+
+        metric = TARGET_METRICS[snapshot.task].replace("_", " ")
+        self.app.push_screen(BreakpointsScreen(snapshot.breakpoints, metric), chosen)
+
+    def action_save(self, what: str) -> None:
+        files.ask_path(self, self.link, files.FILES[what])
