@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from backprop_tui.engine import ACTIVATIONS, TrainingSession
-from backprop_tui.engine.metrics import METRICS, headline
+from backprop_tui.engine.metrics import headline
 from backprop_tui.errors import BackpropError
 
 PROBE_ROWS = 256
@@ -31,8 +31,6 @@ WINDOW = 50
 """Step costs in the cost-spike moving average."""
 DEAD_CHECK_SECONDS = 0.2
 """Longest stretch of training between two measurements of the dead-unit fraction."""
-TARGET_METRICS = {task: headline(task).name for task in METRICS}
-"""The test metric the ``target`` breakpoint compares, per task kind: its headline."""
 LABELS = {"cost_spike": "spike×{}", "dead_fraction": "dead>{}", "grad_norm": "‖∇‖>{}",
           "target": "{metric}≥{}", "epoch": "ep {}"}
 """How the status bar abbreviates each threshold."""

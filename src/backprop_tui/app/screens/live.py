@@ -16,7 +16,8 @@ from backprop_tui.app import files
 from backprop_tui.app.keys import Key
 from backprop_tui.app.link import TrainerLink
 from backprop_tui.app.screens.breakpoints import BreakpointsScreen
-from backprop_tui.live.breakpoints import TARGET_METRICS, Breakpoints
+from backprop_tui.engine.metrics import headline
+from backprop_tui.live.breakpoints import Breakpoints
 from backprop_tui.live.commands import (
     AddLayer,
     Cycle,
@@ -106,7 +107,7 @@ class LiveScreen(Screen[None]):
             if breakpoints is not None:
                 self.link.send(SetBreakpoints(breakpoints))
 
-        metric = TARGET_METRICS[snapshot.task].replace("_", " ")
+        metric = headline(snapshot.task).label
         self.app.push_screen(BreakpointsScreen(snapshot.breakpoints, metric), chosen)
 
     def action_save(self, what: str) -> None:
