@@ -26,7 +26,7 @@ from backprop_tui.errors import BackpropError
 FUNCTION_SEED = 20_240_917
 """The random function's own seed: every ``seed`` poses the same problem, sampled anew."""
 HIDDEN = 16
-TARGETS = ("smooth", "random")
+LABELS = ("smooth", "random")
 
 
 def _smooth_function(x: np.ndarray) -> np.ndarray:
@@ -48,25 +48,25 @@ def regression(
     noise: float = 0.1,
     seed: int = 0,
     train_ratio: float = 0.8,
-    target: str = "smooth",
+    labels: str = "smooth",
     standardise: bool = True,
 ) -> Dataset:
     """Standard-normal inputs → one smooth nonlinear target plus Gaussian ``noise`` (its std);
-    ``target="random"``: standard-normal labels that do not depend on the inputs at all (the
+    ``labels="random"``: standard-normal labels that do not depend on the inputs at all (the
     seed post's set-up; ``noise`` is then unused)."""
     samples = check_int("samples", samples, 10, 1_000_000)
     features = check_int("features", features, 1, 1000)
     noise = check_float("noise", noise, 0.0)
     seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
-    if target not in TARGETS:
-        raise BackpropError(f"unknown target {target!r}; choose one of: {', '.join(TARGETS)}")
+    if labels not in LABELS:
+        raise BackpropError(f"unknown labels {labels!r}; choose one of: {', '.join(LABELS)}")
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((samples, features))
-    if target == "random":
+    if labels == "random":
         y = rng.standard_normal(samples)
     else:
         y = _smooth_function(x) + noise * rng.standard_normal(samples)
-    what = "random labels" if target == "random" else f"noise {noise:g}"
+    what = "random labels" if labels == "random" else f"noise {noise:g}"
     return regression_dataset(
         "regression",
         x,
@@ -83,7 +83,7 @@ def regression(
             "noise": noise,
             "seed": seed,
             "train_ratio": train_ratio,
-            "target": target,
+            "labels": labels,
             "standardise": bool(standardise),
         },
     )

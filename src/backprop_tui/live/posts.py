@@ -47,7 +47,7 @@ POSTS: dict[str, PostSetup] = {
     "regression-post": PostSetup(
         post="vectorised backpropagation (10-60-140-50-10-1, no biases)",
         dataset="regression",
-        data_options={"samples": 100, "train_ratio": 0.5, "target": "random",
+        data_options={"samples": 100, "train_ratio": 0.5, "labels": "random",
                       "standardise": False},
         sizes=(10, 60, 140, 50, 10, 1), hidden="sigmoid", output="sigmoid", loss="mse",
         init="normal", bias=False, learning_rate=0.05, batch_size=1, epochs=100,
