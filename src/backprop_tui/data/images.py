@@ -84,5 +84,6 @@ def digits(seed: int = 0, train_ratio: float = 0.7, scaling: str = "fixed") -> D
         codes_test,
         image_shape=(8, 8),
         summary="8×8 digits" + (", min-max scaled" if scaling == "minmax" else ""),
-        options={"seed": seed, "train_ratio": train_ratio, "scaling": scaling},
+        options={"seed": seed, "train_ratio": train_ratio,
+                 **({"scaling": scaling} if scaling != "fixed" else {})},
     )

@@ -220,5 +220,6 @@ def mnist(
         image_shape=(28, 28),
         summary="MNIST 28×28" + (", min-max scaled" if scaling == "minmax" else ""),
         options={"path": path, "cache": cache, "limit": limit, "seed": seed,
-                 "train_ratio": train_ratio, "scaling": scaling},
+                 **({"train_ratio": train_ratio} if train_ratio is not None else {}),
+                 **({"scaling": scaling} if scaling != "fixed" else {})},
     )

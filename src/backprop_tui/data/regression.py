@@ -83,8 +83,8 @@ def regression(
             "noise": noise,
             "seed": seed,
             "train_ratio": train_ratio,
-            "labels": labels,
-            "standardise": bool(standardise),
+            **({"labels": labels} if labels != "smooth" else {}),
+            **({} if standardise else {"standardise": False}),
         },
     )
 
