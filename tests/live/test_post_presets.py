@@ -146,3 +146,13 @@ def test_trainer_says_what_to_expect_until_the_first_command(name):
     trainer.apply(Configure(PRESETS[name].config))
     assert trainer.message == POSTS[name].expect
     assert Trainer(replace(PRESETS["adder"].config, paused=True)).message == ""
+
+
+def test_lab_refuses_a_bias_the_network_does_not_have():
+    from backprop_tui.errors import BackpropError
+    from backprop_tui.live.lab import set_bias
+
+    session, _ = build_session(PRESETS["regression-post"].config)
+    with pytest.raises(BackpropError, match="no biases"):
+        set_bias(session, (1, 0), 0.5)
+    np.testing.assert_array_equal(session.network.biases[0], 0.0)
