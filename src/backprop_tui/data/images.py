@@ -36,7 +36,8 @@ def scaled(train: np.ndarray, test: np.ndarray, scaling: str) -> tuple[np.ndarra
 def _min_max(pixels: np.ndarray) -> np.ndarray:
     low, high = pixels.min(axis=0), pixels.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
-    return (pixels - low) / span
+    result: np.ndarray = (pixels - low) / span
+    return result
 
 
 def digit_images(
