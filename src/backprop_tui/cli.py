@@ -65,7 +65,10 @@ def common_options() -> Parser:
     p.add_argument("--target", help="CSV target column (default: the last one)")
     p.add_argument("--arch", help="layer sizes, e.g. 8-12-12-4 (inputs-hidden…-outputs)")
     p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="hidden activation")
-    p.add_argument("--init", choices=INITIALISATIONS, help="weight initialisation")
+    p.add_argument("--init", choices=INITIALISATIONS,
+                   help="weight initialisation: auto (He for ReLU, else Glorot), he, glorot; "
+                        "normal N(0,1), normal0.1 N(0,1)·0.1, uniform U[0,1) (these three draw "
+                        "the biases too)")
     add_hyperparameters(p)
     p.add_argument("--seed", type=int, help="random seed (default 0)")
     p.add_argument("--float32", action="store_true", help="train in float32")
@@ -100,7 +103,8 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
 
     length = p.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=int, metavar="N",
-                        help=f"train N epochs (default {TrainOptions.epochs})")
+                        help=f"train N epochs (default: the preset's own, as a post "
+                        f"trains, else {TrainOptions.epochs})")
     length.add_argument("--steps", type=int, metavar="N", help="train N mini-batches instead")
     p.add_argument("--json", action="store_true",
                    help="print one JSON summary line on stdout instead of the table")

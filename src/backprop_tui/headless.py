@@ -70,7 +70,8 @@ def train(config: RunConfig, given: Mapping[str, Any]) -> int:
     """Train as ``config`` and the train options in ``given`` say; returns the exit status."""
     from rich.console import Console
 
-    options = TrainOptions.pick(given)
+    own_length = config.epochs and not (given.get("epochs") or given.get("steps"))
+    options = TrainOptions.pick({**given, "epochs": config.epochs} if own_length else given)
     for path in (options.save, options.metrics):
         check_target(path, options.force)
     session, note = build_session(config)

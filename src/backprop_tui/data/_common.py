@@ -113,6 +113,15 @@ def standardise(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.nda
     return rows(scaler.transform(rows(train))), rows(scaler.transform(rows(test))), scaler
 
 
+def _scale(train: np.ndarray, test: np.ndarray, on: bool) -> tuple[np.ndarray, np.ndarray, Any]:
+    """:func:`standardise`, or (``on`` False) the data as it is with an identity scaler."""
+    if on:
+        return standardise(train, test)
+    from sklearn.preprocessing import StandardScaler
+
+    return rows(train), rows(test), StandardScaler(with_mean=False, with_std=False).fit(rows(train))
+
+
 def unscale(scaler: Any, row: np.ndarray) -> np.ndarray:
     """One scaled row back in original units."""
     original: np.ndarray = scaler.inverse_transform(np.ravel(row).reshape(1, -1))[0]
@@ -168,15 +177,17 @@ def regression_dataset(
     describer: Callable[[Any, Any], Describe],
     summary: str,
     options: dict[str, object],
+    standardise: bool = True,
 ) -> Dataset:
-    """Split, standardise inputs and targets on the training rows, and wrap it up.
+    """Split, standardise inputs and targets on the training rows (unless ``standardise`` is
+    False: the identity), and wrap it up.
 
     ``describer(x_scaler, y_scaler)`` builds the describe function in original units;
-    ``target_scale`` is the training targets' standard deviation.
+    ``target_scale`` is the training targets' standard deviation (1 when not standardised).
     """
     x_train, x_test, y_train, y_test = split(rows(x), rows(y), train_ratio=train_ratio, seed=seed)
-    x_train, x_test, x_scaler = standardise(x_train, x_test)
-    y_train, y_test, y_scaler = standardise(y_train, y_test)
+    x_train, x_test, x_scaler = _scale(x_train, x_test, standardise)
+    y_train, y_test, y_scaler = _scale(y_train, y_test, standardise)
     return Dataset(
         name=name,
         x_train=x_train,
@@ -188,7 +199,7 @@ def regression_dataset(
         loss="mse",
         describe=describer(x_scaler, y_scaler),
         summary=f"{summary}, {counts(x_train, x_test)}",
-        target_scale=float(y_scaler.scale_[0]),
+        target_scale=1.0 if y_scaler.scale_ is None else float(y_scaler.scale_[0]),
         options=options,
     )
 

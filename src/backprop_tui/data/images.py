@@ -15,8 +15,29 @@ from backprop_tui.data._common import (
     split,
 )
 from backprop_tui.data.base import Dataset, register
+from backprop_tui.errors import BackpropError
 
 DIGIT_LABELS = tuple(str(digit) for digit in range(10))
+SCALINGS = ("fixed", "minmax")
+"""``fixed``: pixels / their largest possible value; ``minmax``: each pixel column mapped to
+[0, 1] by its own smallest and largest value, each split on its own (as the MNIST post does
+with scikit-learn's MinMaxScaler); a constant column becomes 0."""
+
+
+def scaled(train: np.ndarray, test: np.ndarray, scaling: str) -> tuple[np.ndarray, np.ndarray]:
+    """Both splits' pixel rows (already / the largest value) scaled as ``scaling`` says."""
+    if scaling not in SCALINGS:
+        raise BackpropError(f"unknown scaling {scaling!r}; choose one of: {', '.join(SCALINGS)}")
+    if scaling == "fixed":
+        return train, test
+    return _min_max(train), _min_max(test)
+
+
+def _min_max(pixels: np.ndarray) -> np.ndarray:
+    low, high = pixels.min(axis=0), pixels.max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    result: np.ndarray = (pixels - low) / span
+    return result
 
 
 def digit_images(
@@ -46,8 +67,8 @@ def digit_images(
 
 
 @register("digits")
-def digits(seed: int = 0, train_ratio: float = 0.7) -> Dataset:
-    """1797 8×8 digits (pixels / 16), stratified ``train_ratio`` split."""
+def digits(seed: int = 0, train_ratio: float = 0.7, scaling: str = "fixed") -> Dataset:
+    """1797 8×8 digits (pixels / 16, or see SCALINGS), stratified ``train_ratio`` split."""
     from sklearn.datasets import load_digits
 
     seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
@@ -55,6 +76,7 @@ def digits(seed: int = 0, train_ratio: float = 0.7) -> Dataset:
     x_train, x_test, codes_train, codes_test = split(
         pixels / 16.0, codes, train_ratio=train_ratio, seed=seed, stratify=codes
     )
+    x_train, x_test = scaled(x_train, x_test, scaling)
     return digit_images(
         "digits",
         x_train,
@@ -62,6 +84,7 @@ def digits(seed: int = 0, train_ratio: float = 0.7) -> Dataset:
         x_test,
         codes_test,
         image_shape=(8, 8),
-        summary="8×8 digits",
-        options={"seed": seed, "train_ratio": train_ratio},
+        summary="8×8 digits" + (", min-max scaled" if scaling == "minmax" else ""),
+        options={"seed": seed, "train_ratio": train_ratio,
+                 **({"scaling": scaling} if scaling != "fixed" else {})},
     )

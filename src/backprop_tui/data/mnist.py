@@ -23,9 +23,9 @@ from urllib.error import URLError
 
 import numpy as np
 
-from backprop_tui.data._common import check_int, check_seed
+from backprop_tui.data._common import check_int, check_ratio, check_seed, split
 from backprop_tui.data.base import Dataset, register
-from backprop_tui.data.images import digit_images
+from backprop_tui.data.images import digit_images, scaled
 from backprop_tui.errors import BackpropError
 
 IDX_FILES = (
@@ -177,12 +177,18 @@ def mnist(
     cache: str | None = None,
     limit: int | None = None,
     seed: int = 0,
+    train_ratio: float | None = None,
+    scaling: str = "fixed",
 ) -> Dataset:
-    """MNIST digits, pixels / 255, the standard split; ``limit`` keeps the first N train images.
+    """MNIST digits, pixels / 255 (or see SCALINGS), the standard split; ``limit`` keeps the
+    first N train images.
 
-    ``seed`` is accepted for a uniform interface; the split is fixed, so it changes nothing.
+    ``train_ratio`` pools both splits and draws a seeded stratified split instead (the seed
+    matters only then).
     """
     seed = check_seed(seed)
+    if train_ratio is not None:
+        train_ratio = check_ratio(train_ratio)
     if limit is not None:
         limit = check_int("limit", limit, 1)
     if path is None:
@@ -200,6 +206,11 @@ def mnist(
     x_test, codes_test = _checked(x_test, y_test, "test")
     if not len(x_train) or not len(x_test):
         raise BackpropError("MNIST source has an empty train or test set")
+    if train_ratio is not None:
+        x_train, x_test, codes_train, codes_test = split(
+            np.vstack([x_train, x_test]), np.concatenate([codes_train, codes_test]),
+            train_ratio=train_ratio, seed=seed, stratify=np.concatenate([codes_train, codes_test]))
+    x_train, x_test = scaled(x_train, x_test, scaling)
     return digit_images(
         "mnist",
         x_train,
@@ -207,6 +218,8 @@ def mnist(
         x_test,
         codes_test,
         image_shape=(28, 28),
-        summary="MNIST 28×28",
-        options={"path": path, "cache": cache, "limit": limit, "seed": seed},
+        summary="MNIST 28×28" + (", min-max scaled" if scaling == "minmax" else ""),
+        options={"path": path, "cache": cache, "limit": limit, "seed": seed,
+                 **({"train_ratio": train_ratio} if train_ratio is not None else {}),
+                 **({"scaling": scaling} if scaling != "fixed" else {})},
     )

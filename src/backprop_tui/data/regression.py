@@ -1,8 +1,8 @@
 """Real-valued targets: a random smooth function of random inputs, and °F → °C.
 
-Inputs and targets are standardised with scalers fit on the training rows; ``target_scale``
-is the target's standard deviation, so an error in standardised units times it is an error
-in the data set's own units.
+Inputs and targets are standardised with scalers fit on the training rows (unless
+``standardise`` is off); ``target_scale`` is the target's standard deviation, so an error in
+standardised units times it is an error in the data set's own units.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from backprop_tui.data._common import (
     unscale,
 )
 from backprop_tui.data.base import Dataset, Describe, register
+from backprop_tui.errors import BackpropError
 
 FUNCTION_SEED = 20_240_917
 """The random function's own seed: every ``seed`` poses the same problem, sampled anew."""
 HIDDEN = 16
+LABELS = ("smooth", "random")
 
 
 def _smooth_function(x: np.ndarray) -> np.ndarray:
@@ -46,15 +48,25 @@ def regression(
     noise: float = 0.1,
     seed: int = 0,
     train_ratio: float = 0.8,
+    labels: str = "smooth",
+    standardise: bool = True,
 ) -> Dataset:
-    """Standard-normal inputs → one smooth nonlinear target plus Gaussian ``noise`` (its std)."""
+    """Standard-normal inputs → one smooth nonlinear target plus Gaussian ``noise`` (its std);
+    ``labels="random"``: standard-normal labels that do not depend on the inputs at all (the
+    seed post's set-up; ``noise`` is then unused)."""
     samples = check_int("samples", samples, 10, 1_000_000)
     features = check_int("features", features, 1, 1000)
     noise = check_float("noise", noise, 0.0)
     seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
+    if labels not in LABELS:
+        raise BackpropError(f"unknown labels {labels!r}; choose one of: {', '.join(LABELS)}")
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((samples, features))
-    y = _smooth_function(x) + noise * rng.standard_normal(samples)
+    if labels == "random":
+        y = rng.standard_normal(samples)
+    else:
+        y = _smooth_function(x) + noise * rng.standard_normal(samples)
+    what = "random labels" if labels == "random" else f"noise {noise:g}"
     return regression_dataset(
         "regression",
         x,
@@ -62,13 +74,17 @@ def regression(
         train_ratio=train_ratio,
         seed=seed,
         describer=lambda _x_scaler, y_scaler: regression_describer(y_scaler),
-        summary=f"random regression, {features} features, noise {noise:g}",
+        summary=f"random regression, {features} features, {what}"
+                + ("" if standardise else ", unscaled"),
+        standardise=bool(standardise),
         options={
             "samples": samples,
             "features": features,
             "noise": noise,
             "seed": seed,
             "train_ratio": train_ratio,
+            **({"labels": labels} if labels != "smooth" else {}),
+            **({} if standardise else {"standardise": False}),
         },
     )
 

@@ -15,13 +15,7 @@ from backprop_tui.engine.gradcheck import LayerCheck, gradient_check
 from backprop_tui.engine.history import History
 from backprop_tui.engine.losses import MATCHED_OUTPUTS, make_loss
 from backprop_tui.engine.metrics import METRICS, correct, evaluate
-from backprop_tui.engine.network import (
-    INITIALISATIONS,
-    Network,
-    Trace,
-    format_sizes,
-    parse_sizes,
-)
+from backprop_tui.engine.network import INITIALISATIONS, Network, Trace
 from backprop_tui.engine.optimizers import OPTIMIZERS, make_optimizer
 from backprop_tui.engine.schedules import SCHEDULES, EarlyStopping, make_schedule
 from backprop_tui.engine.session import (
@@ -31,6 +25,7 @@ from backprop_tui.engine.session import (
     TrainingSession,
     rebuild,
 )
+from backprop_tui.engine.sizes import format_sizes, parse_sizes
 from backprop_tui.errors import BackpropError
 
 __all__ = [

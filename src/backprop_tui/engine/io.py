@@ -56,6 +56,7 @@ def save(network: Network, path: str | Path, hyper: Hyperparameters | None = Non
         "loss": network.loss.name,
         "init": network.init,
         "dtype": network.dtype.name,
+        "bias": network.bias,
         "hyperparameters": asdict(hyper) if hyper else None,
     }
     text = np.array(json.dumps(meta))
@@ -80,7 +81,7 @@ def load(path: str | Path) -> tuple[Network, Hyperparameters | None]:
         raise BackpropError(f"{path}: file format version {meta.get('version')} is not supported")
     try:
         network = Network(meta["sizes"], meta["hidden"], meta["output"], meta["loss"],
-                          meta["init"], dtype=meta["dtype"])
+                          meta["init"], dtype=meta["dtype"], bias=meta.get("bias", True))
         hyper = Hyperparameters(**meta["hyperparameters"]) if meta["hyperparameters"] else None
     except (KeyError, TypeError) as error:
         raise BackpropError(f"{path}: incomplete network description ({error})") from None

@@ -8,6 +8,9 @@ Backward:  δ_L = ∂C/∂z_L (see :mod:`losses`),   δ_l = (δ_{l+1}·W_{l+1}�
 Gradients: ∂C/∂W_l = a_{l−1}ᵀ·δ_l / m + λ₂·W_l + λ₁·sign(W_l),   ∂C/∂b_l = Σ_rows δ_l / m
 (the 1/m is applied once, to δ_L, and carries down through the linear backward pass)
 
+Without biases (``bias=False``) every b_l is a fixed, read-only zero vector outside the flat
+parameter vector, which then holds the weights alone; ∂C/∂b_l is left at zero.
+
 Masks: dropout (training only) multiplies a hidden layer's activations by a mask whose entries
 are 0 (dropped unit) or 1/(1 − p) (kept unit, "inverted" dropout); units switched off
 (:attr:`Network.unit_mask`) by a persistent 0/1 mask, in every pass (training too), so an off
@@ -25,34 +28,13 @@ import numpy as np
 
 from backprop_tui.engine.activations import Activation, get_activation
 from backprop_tui.engine.losses import make_loss
+from backprop_tui.engine.sizes import format_sizes, parse_sizes
 from backprop_tui.errors import BackpropError
 
-INITIALISATIONS = ("auto", "he", "glorot", "normal", "uniform")
+INITIALISATIONS = ("auto", "he", "glorot", "normal", "normal0.1", "uniform")
 """``auto`` picks the hidden activation's ``auto_init`` (He for (leaky) ReLU, else Glorot);
-``uniform`` is the seed blog's U[0, 1) for weights *and* biases; ``normal`` is N(0, 1)."""
-MAX_WIDTH = 100_000
-
-
-def parse_sizes(spec: str | Sequence[int]) -> tuple[int, ...]:
-    """``"8-12-12-4"`` (or ``[8, 12, 12, 4]``) → ``(8, 12, 12, 4)``: inputs, hidden…, outputs."""
-    if isinstance(spec, str):
-        parts = [p.strip() for p in spec.replace(",", "-").replace("x", "-").split("-")]
-        if not all(p.isdigit() for p in parts):
-            raise BackpropError(
-                f"bad architecture {spec!r}: write layer sizes separated by dashes, e.g. 8-12-12-4"
-            )
-        sizes = tuple(int(p) for p in parts)
-    else:
-        sizes = tuple(int(s) for s in spec)
-    if len(sizes) < 2:
-        raise BackpropError(f"architecture {spec!r} needs at least an input and an output size")
-    if not all(1 <= s <= MAX_WIDTH for s in sizes):
-        raise BackpropError(f"architecture {spec!r}: every layer needs 1 to {MAX_WIDTH} neurons")
-    return sizes
-
-
-def format_sizes(sizes: Sequence[int]) -> str:
-    return "-".join(str(s) for s in sizes)
+``uniform`` is U[0, 1), ``normal`` N(0, 1) and ``normal0.1`` N(0, 1)·0.1, each for weights
+*and* biases (as the seed posts draw them)."""
 
 
 @dataclass
@@ -99,8 +81,11 @@ class Network:
         init: str = "auto",
         seed: int | np.random.Generator = 0,
         dtype: type | str = np.float64,
+        bias: bool = True,
     ) -> None:
         self.sizes = parse_sizes(sizes)
+        self.bias = bias
+        """False: no bias parameters (every b_l is a fixed zero)."""
         self.hidden = get_activation(hidden)
         self.loss = make_loss(loss, output)
         self.dtype = np.dtype(dtype)
@@ -114,7 +99,9 @@ class Network:
         self.flat = np.empty(self.n_params, self.dtype)
         self.weights, self.biases = self.layer_views(self.flat)
         for w, b in zip(self.weights, self.biases, strict=True):
-            w[:], b[:] = _initial(init, self.hidden, w.shape, rng)
+            w[:], initial_b = _initial(init, self.hidden, w.shape, rng)
+            if bias:
+                b[:] = initial_b
         self.unit_mask: list[np.ndarray | None] = [None] * (self.n_layers - 1)
         """Per hidden layer, None (every unit on) or a 0/1 vector: 0 switches a unit off."""
 
@@ -131,18 +118,24 @@ class Network:
 
     @property
     def n_params(self) -> int:
-        return self.n_weights + sum(self.sizes[1:])
+        return self.n_weights + (sum(self.sizes[1:]) if self.bias else 0)
 
     def layer_views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Per-layer (weights, biases) views into a flat vector laid out [W0, W1, …, b0, b1, …]."""
+        """Per-layer (weights, biases) views into a flat vector laid out [W0, W1, …, b0, b1, …]
+        (without biases: [W0, W1, …], and each bias is a read-only zero vector)."""
         weights, biases, start = [], [], 0
         shapes = list(zip(self.sizes, self.sizes[1:], strict=False))
         for fan_in, fan_out in shapes:
             weights.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
             start += fan_in * fan_out
         for _, fan_out in shapes:
-            biases.append(flat[start : start + fan_out])
-            start += fan_out
+            if self.bias:
+                biases.append(flat[start : start + fan_out])
+                start += fan_out
+            else:
+                zero = np.zeros(fan_out, flat.dtype)
+                zero.flags.writeable = False
+                biases.append(zero)
         return weights, biases
 
     @property
@@ -155,7 +148,7 @@ class Network:
 
     def describe(self) -> str:
         return (f"{format_sizes(self.sizes)} {self.hidden.name} → "
-                f"{self.loss.output.name} + {self.loss.name}")
+                f"{self.loss.output.name} + {self.loss.name}{'' if self.bias else ', no biases'}")
 
     def __deepcopy__(self, memo: dict[int, object]) -> Network:
         return self.copy()  # keeps the per-layer views pointing into the copied flat vector
@@ -262,7 +255,8 @@ class Network:
         for layer in range(last, -1, -1):
             delta = trace.delta[layer]
             np.dot(trace.a[layer].T, delta, out=trace.dW[layer])
-            np.add.reduce(delta, axis=0, out=trace.db[layer])
+            if self.bias:
+                np.add.reduce(delta, axis=0, out=trace.db[layer])
             if layer:
                 below = np.dot(delta, self.weights[layer].T, out=trace.delta[layer - 1])
                 below *= trace.derivative[layer - 1]  # f'(z) ⊙ mask, from the forward pass
@@ -333,8 +327,10 @@ def _initial(
     fan_in, fan_out = shape
     if init == "uniform":
         return rng.random((fan_in, fan_out)), rng.random(fan_out)
-    if init == "normal":
-        return rng.standard_normal((fan_in, fan_out)), rng.standard_normal(fan_out)
+    if init in ("normal", "normal0.1"):
+        scale = 0.1 if init == "normal0.1" else 1.0
+        return (scale * rng.standard_normal((fan_in, fan_out)),
+                scale * rng.standard_normal(fan_out))
     if init == "auto":
         init = hidden.auto_init
     if init == "he":

@@ -326,7 +326,7 @@ class TrainingSession:
 
 def rebuild(network: Network, **changes: Any) -> Network:
     """A freshly initialised network like ``network`` with some settings changed
-    (``sizes``, ``hidden``, ``output``, ``loss``, ``init``, ``seed``, ``dtype``)."""
+    (``sizes``, ``hidden``, ``output``, ``loss``, ``init``, ``seed``, ``dtype``, ``bias``)."""
     settings: dict[str, Any] = {
         "sizes": network.sizes,
         "hidden": network.hidden.name,
@@ -334,5 +334,6 @@ def rebuild(network: Network, **changes: Any) -> Network:
         "loss": network.loss.name,
         "init": network.init,
         "dtype": network.dtype,
+        "bias": network.bias,
     }
     return Network(**(settings | changes))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from backprop_tui.engine import Hyperparameters, Network, TrainingSession, format_sizes, rebuild
 from backprop_tui.engine.io import load
 from backprop_tui.errors import BackpropError
+from backprop_tui.live.posts import POSTS
 
 if TYPE_CHECKING:
     from backprop_tui.data import Dataset
@@ -29,6 +30,8 @@ class RunConfig:
     """Output activation; None takes the data set's recommendation (so does ``loss``)."""
     loss: str | None = None
     init: str = "auto"
+    bias: bool = True
+    """False: layers without biases (see backprop_tui.engine.network)."""
     dtype: str = "float64"
     hyper: Hyperparameters = field(default_factory=Hyperparameters)
     seed: int = 0
@@ -42,6 +45,8 @@ class RunConfig:
     replace ``hidden_sizes``, ``hidden``, ``output``, ``loss`` and ``init``."""
     record: str = ""
     """A file to record the session's commands to (``--record``; see backprop_tui.live.record)."""
+    epochs: int | None = None
+    """How long ``train`` runs without ``--epochs`` or ``--steps`` (None: its default)."""
 
     def with_arch(self, sizes: tuple[int, ...]) -> RunConfig:
         """Take a full architecture (inputs, hidden…, outputs), checked when built."""
@@ -53,6 +58,8 @@ class Preset:
     name: str
     title: str
     config: RunConfig
+    expect: str = ""
+    """What the person should expect to see, said on screen when the preset starts."""
 
 
 def _preset(name: str, title: str, dataset: str, hidden_sizes: tuple[int, ...], hidden: str,
@@ -62,22 +69,37 @@ def _preset(name: str, title: str, dataset: str, hidden_sizes: tuple[int, ...], 
     return Preset(name, title, config)
 
 
+def _post_preset(name: str, title: str, speed: float | None) -> Preset:
+    """The preset that reproduces a post's set-up as :data:`POSTS` lists it."""
+    post = POSTS[name]
+    hyper = Hyperparameters(learning_rate=post.learning_rate, batch_size=post.batch_size,
+                            optimizer=post.optimizer)
+    config = RunConfig(dataset=post.dataset, data_options=dict(post.data_options),
+                       hidden_sizes=post.sizes[1:-1], hidden=post.hidden, output=post.output,
+                       loss=post.loss, init=post.init, bias=post.bias, hyper=hyper,
+                       speed=speed, preset=name, epochs=post.epochs)
+    return Preset(name, title, config, post.expect)
+
+
+def expectation(config: RunConfig) -> str:
+    """What a preset that reproduces a post will show (empty for other runs)."""
+    preset = PRESETS.get(config.preset)
+    return preset.expect if preset else ""
+
+
 PRESETS: dict[str, Preset] = {p.name: p for p in (
     _preset("adder", "4-bit adder, modern: tanh, Adam, L2 — 100 % on unseen sums",
             "adder", (32, 32), "tanh",
             Hyperparameters(learning_rate=0.01, batch_size=16, optimizer="adam", l2=1e-3)),
-    _preset("adder-post", "4-bit adder as in the post: 8-12-12-4 sigmoid, U[0,1), MSE, SGD 0.1",
-            "adder", (12, 12), "sigmoid", Hyperparameters(learning_rate=0.1, batch_size=1),
-            init="uniform", output="sigmoid", loss="mse", speed=3000),
-    _preset("regression-post", "Random regression as in the post: 10-60-140-50-10-1 sigmoid",
-            "regression", (60, 140, 50, 10), "sigmoid",
-            Hyperparameters(learning_rate=0.1, batch_size=32)),
+    _post_preset("adder-post", "4-bit adder as in the post: 8-12-12-4 sigmoid, U[0,1), MSE, "
+                 "SGD 0.1", speed=3000),
+    _post_preset("regression-post", "Random regression as in the post: 10-60-140-50-10-1 "
+                 "sigmoid, no biases, N(0,1), SGD 0.05", speed=300),
     _preset("regression", "Random regression, modern: 10-64-64-1 ReLU, Adam",
             "regression", (64, 64), "relu",
             Hyperparameters(learning_rate=0.003, batch_size=32, optimizer="adam")),
-    _preset("mnist-post", "MNIST as in the post: 784-16-10 ReLU → sigmoid, MSE, SGD 0.1, batch 64",
-            "mnist", (16,), "relu", Hyperparameters(learning_rate=0.1, batch_size=64),
-            output="sigmoid", loss="mse", speed=None),
+    _post_preset("mnist-post", "MNIST as in the post: 784-16-10 ReLU → sigmoid, MSE, SGD 0.1, "
+                 "batch 64", speed=None),
     _preset("mnist", "MNIST, modern: 784-128-10 ReLU → softmax, Adam", "mnist", (128,), "relu",
             Hyperparameters(learning_rate=0.001, batch_size=64, optimizer="adam"), speed=None),
     _preset("digits", "8×8 digits: 64-128-10 ReLU → softmax, Adam, L2", "digits", (128,), "relu",
@@ -86,11 +108,13 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
             Hyperparameters(learning_rate=0.01, batch_size=16, optimizer="adam")),
     *(
         _preset(name, f"2-D {name} (as in TensorFlow Playground): tanh, SGD 0.03, batch 10",
-                name, (8, 8) if name != "spiral" else (16, 16, 8), "tanh",
-                Hyperparameters(learning_rate=0.03, batch_size=10, momentum=0.9,
-                                optimizer="momentum"))
-        for name in ("circle", "xor", "gauss", "spiral", "moons")
+                name, (8, 8), "tanh", Hyperparameters(learning_rate=0.03, batch_size=10,
+                                                      momentum=0.9, optimizer="momentum"))
+        for name in ("circle", "xor", "gauss", "moons")
     ),
+    _preset("spiral", "2-D spiral (as in TensorFlow Playground): ReLU 16-16-8, Adam 0.003, "
+            "batch 10", "spiral", (16, 16, 8), "relu",
+            Hyperparameters(learning_rate=0.003, batch_size=10, optimizer="adam")),
 )}
 DEFAULT_PRESET = "adder"
 
@@ -131,7 +155,8 @@ def build_session(config: RunConfig) -> BuiltSession:
     dataset_name, options = config.dataset, dict(config.data_options)
     if dataset_name == "mnist" and not mnist_available(options):
         where = f"at {options['path']}" if options.get("path") else "on disk (see --data-path)"
-        dataset_name, options = "digits", {}
+        dataset_name = "digits"  # scaled and split as MNIST would have been
+        options = {k: v for k, v in options.items() if k in ("scaling", "train_ratio")}
         note = f"MNIST is not {where}: training on the 8×8 digits instead"
     dataset = data.load(dataset_name, **options)
     if config.weights:
@@ -154,7 +179,7 @@ def fresh_network(config: RunConfig, dataset: Dataset) -> Network:
     sizes = (dataset.n_inputs, *config.hidden_sizes, dataset.n_outputs)
     return Network(sizes, hidden=config.hidden, output=config.output or dataset.output,
                    loss=config.loss or dataset.loss, init=config.init, seed=config.seed,
-                   dtype=config.dtype)
+                   dtype=config.dtype, bias=config.bias)
 
 
 def loaded_network(config: RunConfig, dataset: Dataset) -> Network:

@@ -81,6 +81,8 @@ def set_weight(session: TrainingSession, target: tuple[int, int], source: int,
 
 def set_bias(session: TrainingSession, target: tuple[int, int], bias: float) -> LabResult:
     layer, unit = target
+    if not session.network.bias:
+        raise BackpropError("this network has no biases (as in the post it reproduces)")
 
     def change() -> None:
         session.network.biases[layer - 1][unit] = bias

@@ -22,7 +22,7 @@ from backprop_tui.live import commands
 from backprop_tui.live.boundary import regenerated
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along
-from backprop_tui.live.config import RunConfig, build_session
+from backprop_tui.live.config import RunConfig, build_session, expectation
 from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
 from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
@@ -57,7 +57,7 @@ class Trainer:
         self.epoch_target: int | None = None
         self.offset = 0
         self.selected: tuple[int, int] | None = None
-        self.message = ""
+        self.message = expectation(config)
         self._watch(Breakpoints())
         self.notes: list[str] = [note] if note else []
         self.seq = 0
@@ -212,7 +212,7 @@ class Trainer:
         self.notes.append(note or f"now training {self.session.dataset.summary}")
         self.running, self.epoch_target, self.offset, self.selected = True, None, 0, None
         self.speed = config.speed
-        self.message = ""
+        self.message = expectation(config)
         self._restart_pacing()
 
     def _regenerate(self, option: str, change: int | str) -> None:
