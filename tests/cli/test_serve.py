@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.error import URLError
 
 import pytest
 
@@ -21,14 +20,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fetch(url: str, timeout: float = 20.0) -> tuple[int, str]:
-    """The status and text of ``url``, retried until the server answers."""
+def fetch(url: str, timeout: float = 60.0) -> tuple[int, str]:
+    """The status and text of ``url``, polled until the server (another process, with no
+    way to say it listens) answers; ``timeout`` only turns a dead server into a failure."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=10) as response:
                 return response.status, response.read().decode()
-        except (URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while it starts
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
