@@ -68,6 +68,19 @@ def test_thread_backend_reports_bad_commands_and_goes_on():
     assert not backend.alive()
 
 
+@pytest.mark.parametrize("kind", [ThreadBackend, ProcessBackend])
+def test_close_stops_a_trainer_nobody_reads(kind):
+    backend = kind(replace(PRESETS["adder"].config, paused=True))
+    backend.start()
+    assert isinstance(backend.receive(timeout=60), Snapshot)
+    for _ in range(50):  # 50 inspections do not fit in a pipe: it blocks sending the replies
+        backend.send(Command("inspect", "batch"))
+    backend.close()  # … unless close() reads them, it never gets to the quit
+    assert not backend.alive()
+    if kind is ProcessBackend:
+        assert backend.process.exitcode == 0  # it quit, it was not terminated
+
+
 def test_start_failure_is_reported_as_fatal(tmp_path):
     config = replace(PRESETS["adder"].config, dataset=f"csv:{tmp_path / 'missing.csv'}")
     backend = ThreadBackend(config)
