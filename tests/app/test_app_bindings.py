@@ -41,8 +41,9 @@ async def test_space_runs_and_pauses():
         await pilot.press("space")
         await wait_for(pilot, lambda: app.snapshot.status == "paused")
         step = app.snapshot.step
-        await pilot.pause(0.3)
-        assert app.snapshot.step == step
+        await pilot.press("n")  # paused, it takes exactly the one step asked for
+        await wait_for(pilot, lambda: app.snapshot.step > step)
+        assert app.snapshot.step == step + 1 and app.snapshot.status == "paused"
 
 
 async def test_epoch_trains_exactly_one_epoch():
@@ -228,9 +229,9 @@ async def test_picker_rejects_bad_hidden_layers_and_cancels():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         await pick(pilot, "hidden", hidden="3-x")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, PickerScreen)  # still open, with a notice
-        assert any("bad hidden layers" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: any("bad hidden layers" in n.message
+                                          for n in app._notifications))
+        assert isinstance(app.screen, PickerScreen)  # still open, with the notice
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, PickerScreen))
         assert app.snapshot.dataset == "adder"
@@ -270,8 +271,8 @@ async def test_small_terminal_shows_a_notice_and_recovers():
         assert app.screen.has_class("too-small")
         assert app.screen.query_one("#too-small").display
         await pilot.resize_terminal(80, 24)
-        await pilot.pause(0.1)
-        assert not app.screen.has_class("too-small")
+        await wait_for(pilot, lambda: not app.screen.has_class("too-small"))
+        assert not app.screen.query_one("#too-small").display
 
 
 async def test_rewind_key_goes_back_to_a_checkpoint_and_keeps_the_branch():

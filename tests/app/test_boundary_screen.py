@@ -24,8 +24,8 @@ def text_of(widget) -> str:
 async def open_boundary(pilot) -> BoundaryScreen:
     await started(pilot)
     await pilot.press("h")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, BoundaryScreen))
-    await pilot.pause(0.1)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, BoundaryScreen)
+                   and pilot.app.screen.query_one(BoundaryView).size.area > 0)
     return pilot.app.screen
 
 
@@ -42,7 +42,6 @@ async def test_boundary_screen_keys_and_return(size):
         view = screen.query_one(BoundaryView)
         await wait_for(pilot, lambda: app.snapshot.boundary.values.shape[::-1]
                        == grid_size(*view.size))
-        await pilot.pause(0.1)
         text = text_of(view)
         assert "output: P(blue)" in text and "▀" in text and "●" in text
         await pilot.press("d")
@@ -72,14 +71,15 @@ async def test_feature_keys_reshape_the_first_layer():
         await pilot.press("5")
         await wait_for(pilot, lambda: features_of(app) == ("x1", "x2", "x1x2"))
         assert app.snapshot.sizes[0] == 3 and "first layer now 3→" in app.snapshot.message
-        await pilot.pause(0.1)
         assert "inputs x1, x2, x1x2" in text_of(screen.query_one(BoundaryView))
         for key, left in (("1", ("x2", "x1x2")), ("2", ("x1x2",))):
             await pilot.press(key)
             await wait_for(pilot, lambda left=left: features_of(app) == left)
         await pilot.press("5")
-        await pilot.pause(0.1)
-        assert any("only input feature" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: any("only input feature" in n.message
+                                          for n in app._notifications))
+        await pilot.press("d")  # a round trip: the trainer has seen every earlier command
+        await wait_for(pilot, lambda: app.snapshot.boundary.discretize)
         assert features_of(app) == ("x1x2",) and app.snapshot.sizes[0] == 1
 
 

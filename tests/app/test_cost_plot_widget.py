@@ -11,8 +11,11 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
+from backprop_tui.app.widgets import cost_plot
 from backprop_tui.app.widgets.cost_plot import (
+    BUSY_SHARE,
     METRIC,
+    REDRAW_INTERVAL,
     TEST,
     TRAIN,
     CostPlot,
@@ -23,6 +26,8 @@ from backprop_tui.app.widgets.cost_plot import (
 )
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.snapshot import Branch, Snapshot, TrainerState, take_snapshot
+
+from .conftest import wait_for
 
 
 @cache
@@ -132,17 +137,36 @@ async def test_log_scale_clips_zero_cost():
         assert plot.last_series[TRAIN][1] == [-12.0, 0.0]
 
 
-async def test_redraws_are_throttled_but_the_latest_arrives():
+class Clock:
+    """Stands in for the plot's ``monotonic``: time moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(cost_plot, "monotonic", fake)
+    return fake
+
+
+async def test_redraws_are_throttled_but_the_latest_arrives(clock):
     first, second = snapshot("adder"), snapshot("adder", 30)
     app = PlotApp()
     async with app.run_test() as pilot:
         plot = app.query_one(CostPlot)
+        await pilot.pause()  # mounted and sized: the resize redraw (of nothing) is done
+        clock.now += REDRAW_INTERVAL
         plot.show(first)  # the first is drawn at once
         assert plot.last_series[TRAIN][0][-1] == 300
+        clock.now += REDRAW_INTERVAL / 2
         plot.show(second)  # too soon: waits for the timer
         assert plot.last_series[TRAIN][0][-1] == 300
-        await pilot.pause(0.4)
-        assert plot.last_series[TRAIN][0][-1] == 30
+        await wait_for(pilot, lambda: plot.last_series[TRAIN][0][-1] == 30)
         plot.redraw_now()
         plot.show(first)
         assert plot.last_series[TRAIN][0][-1] == 30
@@ -150,16 +174,21 @@ async def test_redraws_are_throttled_but_the_latest_arrives():
         assert plot.last_series[TRAIN][0][-1] == 300
 
 
-async def test_slow_renders_space_redraws_out():
+async def test_slow_renders_space_redraws_out(clock):
     app = PlotApp()
     async with app.run_test() as pilot:
         plot = app.query_one(CostPlot)
-        plot.show(snapshot("adder"))
         await pilot.pause()
-        plot.plot.render_seconds = 1.0  # as if a huge plot took a second to render
-        plot.show(snapshot("adder", 30))
-        await pilot.pause(0.4)
+        clock.now += REDRAW_INTERVAL
+        plot.show(snapshot("adder"))
         assert plot.last_series[TRAIN][0][-1] == 300
+        plot.plot.render_seconds = 1.0  # as if a huge plot took a second to render
+        clock.now += 1.0 / BUSY_SHARE - 0.1  # long past REDRAW_INTERVAL, not past 4 s
+        plot.show(snapshot("adder", 30))
+        assert plot.last_series[TRAIN][0][-1] == 300
+        clock.now += 0.1
+        plot.show(snapshot("adder", 30))  # 4 s on: drawn at once
+        assert plot.last_series[TRAIN][0][-1] == 30
 
 
 async def test_snapshot_shown_before_mounting_is_drawn_on_mount():
@@ -174,9 +203,12 @@ async def test_snapshot_shown_before_mounting_is_drawn_on_mount():
 
 async def test_show_after_shutdown_is_ignored():
     plot = await draw(snapshot("adder"))
-    plot.show(snapshot("digits"))
+    drawn = plot.last_series
+    plot.show(snapshot("adder", 30))  # the app has gone: nothing is drawn, nothing fails
     plot.redraw_now()
     plot.toggle_log()
+    assert plot.last_series is drawn and drawn[TRAIN][0][-1] == 300
+    assert plot.y_label == "cost"
 
 
 def with_history(snap: Snapshot, cost: np.ndarray | None = None,

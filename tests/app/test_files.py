@@ -81,10 +81,9 @@ async def test_an_existing_file_asks_before_it_is_overwritten(tmp_path):
             target.write_bytes(b"precious")
             screen = await prompt(pilot, key, target)
             await pilot.press("enter")
-            await pilot.pause(0.1)
+            await wait_for(pilot, lambda s=screen: "exists: Enter again to overwrite"
+                           in str(s.query_one("#prompt-warning").render()))
             assert app.screen is screen and target.read_bytes() == b"precious"
-            warning = str(screen.query_one("#prompt-warning").render())
-            assert "exists: Enter again to overwrite" in warning
             await pilot.press("enter")
             await wait_for(pilot, lambda t=target: t.read_bytes() != b"precious")
     assert load(tmp_path / "net.npz")[0].sizes == (8, 32, 32, 4)
@@ -100,8 +99,9 @@ async def test_escape_cancels_and_writes_nothing(tmp_path, monkeypatch):
             await prompt(pilot, key)
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, PathPrompt))
-        await pilot.pause(0.2)
-    assert list(tmp_path.iterdir()) == []
+        await pilot.press("n")  # a round trip: the trainer has seen every earlier command
+        await wait_for(pilot, lambda: app.snapshot.step == 1)
+        assert list(tmp_path.iterdir()) == []
 
 
 async def test_a_failed_save_is_reported(tmp_path):

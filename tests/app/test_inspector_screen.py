@@ -51,10 +51,12 @@ async def test_i_steps_through_stages_applies_one_step_and_escape_closes():
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.inspection.step == before + 1)
         await wait_for(pilot, lambda: pilot.app.snapshot.step == before + 1)
-        await pilot.pause(0.2)
-        assert pilot.app.snapshot.step == before + 1  # exactly one step
         assert pilot.app.screen is screen
         assert text(screen, "#inspector-header").startswith("stage 1 of")
+        applied = screen.inspection
+        await pilot.press("b")  # inspect again: a round trip after the step
+        await wait_for(pilot, lambda: screen.inspection is not applied)
+        assert screen.inspection.step == pilot.app.snapshot.step == before + 1  # exactly one
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
 

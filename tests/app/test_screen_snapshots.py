@@ -8,27 +8,35 @@ from __future__ import annotations
 
 import pytest
 
+from backprop_tui.app.widgets.boundary import BoundaryView, grid_size
 from backprop_tui.live.commands import Step
 
-from .conftest import make_app, started, wait_for
+from .conftest import make_app, settled_after, started, wait_for
 
 
 def open_after_steps(steps: int, key: str, ready):
     async def run_before(pilot) -> None:
         await started(pilot)
         pilot.app.send(Step(steps))
-        await wait_for(pilot, lambda: pilot.app.snapshot.step == steps)
+        await settled_after(pilot, steps)
         await pilot.press(key)
         await wait_for(pilot, lambda: ready(pilot.app))
-        await pilot.pause(0.4)
 
     return run_before
 
 
+def boundary_fits(app) -> bool:
+    """The boundary shown was computed for the heatmap's size (not the first, default one)."""
+    boundary = app.snapshot.boundary
+    return (type(app.screen).__name__ == "BoundaryScreen" and boundary is not None
+            and boundary.values.shape[::-1] == grid_size(*app.screen.query_one(BoundaryView).size))
+
+
 @pytest.mark.parametrize(("preset", "key", "ready"), [
     ("adder", "i", lambda app: type(app.screen).__name__ == "InspectorScreen"),
-    ("digits", "v", lambda app: app.snapshot.views is not None),
-    ("circle", "h", lambda app: app.snapshot.boundary is not None),
+    ("digits", "v", lambda app: type(app.screen).__name__ == "ViewsScreen"
+     and app.snapshot.views is not None),
+    ("circle", "h", boundary_fits),
 ])
 def test_screens(snap_compare, preset, key, ready):
     app = make_app(preset)

@@ -11,7 +11,7 @@ import pytest
 
 from backprop_tui.live.commands import Step
 
-from .conftest import make_app, started, wait_for
+from .conftest import make_app, settled_after, started
 
 
 def after_steps(steps: int):
@@ -19,8 +19,7 @@ def after_steps(steps: int):
         await started(pilot)
         await pilot.press("n")  # one step by key, the rest in one command
         pilot.app.send(Step(steps - 1))
-        await wait_for(pilot, lambda: pilot.app.snapshot.step == steps)
-        await pilot.pause(0.4)  # let the throttled plot catch up
+        await settled_after(pilot, steps)  # the throttled cost plot included
 
     return run_before
 

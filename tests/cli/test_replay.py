@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 
 import pytest
+from app.conftest import started, wait_for  # tests/ is on the path: app is its package
 
 from backprop_tui.app.app import BackpropApp
 from backprop_tui.cli import main
@@ -109,16 +110,16 @@ async def test_the_app_records_and_replay_matches(tmp_path):
     backend.start()
     app = BackpropApp(config, backend)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            if app.snapshot is not None:
-                break
-            await pilot.pause(0.02)
+        await started(pilot)
         for key in ("n", "n", "plus", "o", "space"):
             await pilot.press(key)
-        await pilot.pause(0.3)
-        for key in ("space", "r", "e", "n", "l", "right_square_bracket", "n"):
+        await wait_for(pilot, lambda: app.snapshot.status == "running" and app.snapshot.step > 4)
+        for key in ("space", "r", "e", "n", "l", "right_square_bracket"):
             await pilot.press(key)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.snapshot.sizes == (8, 32, 32, 32, 4))
+        step = app.snapshot.step
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.snapshot.step == step + 1)
         await pilot.press("q")
     backend.close()
     gc.collect()

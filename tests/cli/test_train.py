@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import subprocess
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pytest
 
 from backprop_tui.cli import config_from, main, parser, parsers
-from backprop_tui.engine import Hyperparameters, TrainingSession
+from backprop_tui.engine import SCHEDULES, Hyperparameters, TrainingSession
 from backprop_tui.engine.io import load
 from backprop_tui.live import runfile
 from backprop_tui.live.backend import ThreadBackend
@@ -172,16 +173,52 @@ def test_bad_train_input_is_one_line(argv, message, capsys):
     assert message in one_error_line(capsys)
 
 
+STRING_CHOICES = {"schedule": SCHEDULES}
+"""Valid values of the string hyperparameters whose option lists no choices."""
+
+
+def other_value(action: argparse.Action, avoid: set[object]) -> object:
+    """A valid value for ``action`` that is in none of ``avoid`` (default, preset value)."""
+    default = getattr(Hyperparameters(), action.dest)
+    if isinstance(default, bool):
+        candidates: list[object] = [not default]
+    elif isinstance(default, str):
+        candidates = list(action.choices or STRING_CHOICES.get(action.dest, ()))
+    elif isinstance(default, int):
+        candidates = [default + 1, default + 2]
+    else:
+        candidates = [default / 2 or 0.25, default / 4 or 0.125]
+    value = next((v for v in candidates if v not in avoid), None)
+    assert value is not None, f"no test value for {action.option_strings}: add one here"
+    return value
+
+
+def flag_and_value(option: str, value: object) -> list[str]:
+    if isinstance(value, bool):
+        return [option if value else f"--no-{option[2:]}"]
+    return [option, str(value)]
+
+
 def test_every_hyperparameter_flag_reaches_the_config():
-    defaults = Hyperparameters()
-    for f in fields(Hyperparameters):
-        kind = runfile.field_kind(f)
-        if kind is None:
-            continue
-        flag, value = "--" + runfile.hyper_flags(f.name)[0], getattr(defaults, f.name)
-        argv = [flag if value else f"--no-{flag[2:]}"] if kind is bool else [flag, str(value)]
-        config = config_from(parser().parse_args(["train", "--preset", "celsius", *argv]))
-        assert getattr(config.hyper, f.name) == value
+    """Every scalar field of Hyperparameters has an option; each option, given a value that
+    is neither the default nor the preset's, puts exactly that value in the config."""
+    argv = ["train", "--preset", "celsius"]
+    preset = config_from(parser().parse_args(argv)).hyper
+    options = {a.dest: a for a in parsers()[1]._actions}
+    names = [f.name for f in fields(Hyperparameters) if runfile.field_kind(f) is not None]
+    assert set(names) <= set(options), "a hyperparameter without an option"
+    expected = {name: other_value(options[name], {getattr(Hyperparameters(), name),
+                                                  getattr(preset, name)}) for name in names}
+    everything = [part for name, value in expected.items()
+                  for part in flag_and_value(options[name].option_strings[0], value)]
+    hyper = config_from(parser().parse_args([*argv, *everything])).hyper
+    assert {name: getattr(hyper, name) for name in names} == expected
+    for name, value in expected.items():  # each spelling alone (--lr, --learning-rate …)
+        for option in options[name].option_strings:
+            if not option.startswith("--no-"):
+                alone = config_from(parser().parse_args([*argv, *flag_and_value(option, value)]))
+                assert getattr(alone.hyper, name) == value, option
+                assert alone.hyper == replace(preset, **{name: value}), option
 
 
 def test_subcommand_and_app_share_the_options(capsys):

@@ -51,8 +51,9 @@ def test_hyperparameters_change_between_steps_without_losing_weights(toy):
     s.set_hyperparameters(learning_rate=0.01, batch_size=5, momentum=0.5, l2=1e-3, l1=1e-4)
     np.testing.assert_array_equal(s.network.flat, weights)
     np.testing.assert_array_equal(s.optimizer.velocity, velocity)  # state kept
+    assert s.samples_seen == 5 * 40  # 40 rows: 10 steps of 32, 8 are five whole epochs
     s.step()
-    assert s.hyper.batch_size == 5 and s.samples_seen == 10 * 32 % 40 + 0 or s.samples_seen > 0
+    assert s.hyper.batch_size == 5 and s.samples_seen == 5 * 40 + 5  # the new batch size
     s.set_hyperparameters(optimizer="adam")
     assert s.optimizer.name == "adam"
     s.step()

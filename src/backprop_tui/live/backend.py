@@ -47,6 +47,7 @@ class Backend:
         self._commands, self._child_commands = multiprocessing.Pipe(duplex=False)[::-1]
         self._child_snapshots, self._snapshots = multiprocessing.Pipe(duplex=False)[::-1]
         self._send_lock = threading.Lock()
+        self._receive_lock = threading.Lock()
         self.closed = False
 
     def start(self) -> None:
@@ -65,8 +66,9 @@ class Backend:
     def receive(self, timeout: float | None = None) -> Message | None:
         """The next message from the trainer, or None on timeout or when it has gone."""
         try:
-            if self._snapshots.poll(timeout):
-                return self._snapshots.recv()
+            with self._receive_lock:
+                if self._snapshots.poll(timeout):
+                    return self._snapshots.recv()
         except (EOFError, OSError):
             self.closed = True
         return None
@@ -81,6 +83,13 @@ class Backend:
         self._stop()
         for connection in (self._commands, self._snapshots):
             connection.close()
+
+    def _drain_until_stopped(self, seconds: float) -> None:
+        """Wait up to ``seconds`` for the trainer to end, dropping what it still sends: one
+        blocked on a full snapshot pipe would never read the quit."""
+        deadline = time.monotonic() + seconds
+        while self.alive() and time.monotonic() < deadline:
+            self.receive(timeout=0.05)
 
     def _stop(self) -> None:
         raise NotImplementedError
@@ -103,6 +112,7 @@ class ProcessBackend(Backend):
         return self.process.is_alive()
 
     def _stop(self) -> None:
+        self._drain_until_stopped(2)
         self.process.join(timeout=2)
         if self.process.is_alive():
             self.process.terminate()
@@ -126,6 +136,7 @@ class ThreadBackend(Backend):
         return self.thread.is_alive()
 
     def _stop(self) -> None:
+        self._drain_until_stopped(5)
         self.thread.join(timeout=5)
         for connection in (self._child_commands, self._child_snapshots):
             connection.close()
