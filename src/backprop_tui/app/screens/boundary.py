@@ -1,5 +1,6 @@
-"""The boundary screen (h): the decision boundary or one neuron's output over the plane,
-live; keys change what is shown, regenerate the data set and pick its input features."""
+"""The boundary screen (h): the test figures, the decision boundary or one neuron's output
+over the plane and every hidden neuron's small heatmap, live; keys change what is shown,
+regenerate the data set and pick its input features."""
 
 from __future__ import annotations
 
@@ -21,20 +22,22 @@ from backprop_tui.live.snapshot import Snapshot
 class BoundaryScreen(Screen[None]):
     """The heatmap from ``snapshot.boundary``; Escape or ``h`` goes back."""
 
-    BINDINGS = [
-        Binding("escape,h", "close", "Back", tooltip="Back to the main screen"),
-        Binding("d", "discretize", "Discretize", tooltip="Sign only, or the full scale"),
-        Binding("t", "test_points", "Test points", tooltip="Show or hide the test points (○)"),
-        Binding("right_square_bracket", "unit(1)", "Next unit",
-                tooltip="The output, then each hidden neuron"),
-        Binding("left_square_bracket", "unit(-1)", "Previous unit", tooltip="Previous unit"),
-        Binding("n", "regenerate('noise', 1)", "Noise+", tooltip="More noise (new weights)"),
-        Binding("N", "regenerate('noise', -1)", "Noise−", tooltip="Less noise (new weights)"),
-        Binding("r", "regenerate('train_ratio', 1)", "Train ratio+",
+    BINDINGS = [  # short footer words: all of them fit 80 columns; n N r R 1–7 are in the header
+        Binding("escape,h", "close", "back", tooltip="Back to the main screen"),
+        Binding("d", "discretize", "sign", tooltip="Discretize: sign only, or the full scale"),
+        Binding("t", "test_points", "test", tooltip="Show or hide the test points (○)"),
+        Binding("right_square_bracket", "unit(1)", "unit+",
+                tooltip="Next unit: the output, then each hidden neuron"),
+        Binding("left_square_bracket", "unit(-1)", "unit−", tooltip="Previous unit"),
+        Binding("n", "regenerate('noise', 1)", "noise+", show=False,
+                tooltip="More noise (new weights)"),
+        Binding("N", "regenerate('noise', -1)", "noise−", show=False,
+                tooltip="Less noise (new weights)"),
+        Binding("r", "regenerate('train_ratio', 1)", "train+", show=False,
                 tooltip="More training data (new weights)"),
-        Binding("R", "regenerate('train_ratio', -1)", "Train ratio−",
+        Binding("R", "regenerate('train_ratio', -1)", "train−", show=False,
                 tooltip="Less training data (new weights)"),
-        Binding("g", "regenerate('seed', 1)", "Regenerate",
+        Binding("g", "regenerate('seed', 1)", "new data",
                 tooltip="New data from a new seed (new weights)"),
         *(Binding(str(key), f"feature({key - 1})", f"Input {name}", show=False,
                   tooltip=f"Feed the network {name} or stop (reshapes the first layer)")
