@@ -13,8 +13,8 @@ from backprop_tui.app.screens.boundary import BoundaryScreen
 from backprop_tui.app.widgets.boundary import header, thumbnails
 from backprop_tui.app.widgets.colours import diverging_colour
 from backprop_tui.live.boundary import THUMB, BoundaryRequest, build_boundary
-from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.commands import Step
+from backprop_tui.live.config import PRESETS, build_session
 
 from .conftest import make_app, started, wait_for
 
