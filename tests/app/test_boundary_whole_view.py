@@ -115,3 +115,4 @@ async def test_at_80_by_24_no_line_is_cut_and_all_inputs_and_keys_show():
         assert "unit 2/17" in lines[1] and "hidden neurons" in text and "▶" in text
         for words in ("esc back", "d sign", "t test", "] unit+", "[ unit−", "g new data"):
             assert words in lines[-1], lines[-1]
+        assert lines[-1].rstrip().endswith("g new data")  # no app key cut off after them

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -43,6 +43,13 @@ class BoundaryScreen(Screen[None]):
                   tooltip=f"Feed the network {name} or stop (reshapes the first layer)")
           for key, name in enumerate(FEATURES, start=1)),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """This screen's keys only: the footer has no room for the app's at 80 columns (they
+        still work, and F1 lists them)."""
+        return {key: active for key, active in super().active_bindings.items()
+                if active.node is self}
 
     def __init__(self, snapshot: Snapshot | None = None) -> None:
         super().__init__()
