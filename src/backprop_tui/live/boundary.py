@@ -1,8 +1,9 @@
 """The decision-boundary payload: the network's output (or one hidden neuron's activation)
-over the 2-D data sets' square, with the data points, built in the trainer while the
-boundary screen is open.
+over the 2-D data sets' square, every hidden neuron's activation on a small grid, the data
+points and the test figures, built in the trainer while the boundary screen is open.
 
-Sizes are bounded: at most MAX_COLS × MAX_ROWS grid points and MAX_POINTS data points.
+Sizes are bounded: at most MAX_COLS × MAX_ROWS grid points, THUMB × THUMB for each of at most
+MAX_THUMBNAILS neurons per layer, and MAX_POINTS data points.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ MAX_COLS = 96
 MAX_ROWS = 64
 MAX_POINTS = 1000
 """Data points sent (train first, then test)."""
+THUMB = 12
+"""Each hidden neuron's small heatmap is THUMB × THUMB grid points."""
+MAX_THUMBNAILS = 64
+"""Neurons per layer with a small heatmap (the first ones)."""
 NOISE_STEP, NOISE_RANGE = 0.05, (0.0, 0.5)
 RATIO_STEP, RATIO_RANGE = 0.1, (0.1, 0.9)
 
@@ -56,6 +61,13 @@ class Boundary:
     discretize: bool
     features: tuple[str, ...] = ()
     """The input features the network sees (2-D sets; empty for other 2-input data)."""
+    thumbnails: tuple[np.ndarray, ...] = ()
+    """Per hidden layer, read-only: neurons × THUMB × THUMB activations over the plane (rows
+    from the top, as ``values``), at most MAX_THUMBNAILS neurons."""
+    step: int = 0
+    """The step whose weights these are."""
+    test: tuple[tuple[str, float], ...] = ()
+    """(name, value) on the test set at that step: ``cost``, then the task's metrics."""
 
 
 def pixel_centres(cols: int, rows: int, extent: float = EXTENT) -> np.ndarray:
@@ -121,22 +133,37 @@ def build_boundary(session: TrainingSession, request: BoundaryRequest) -> Bounda
     units = 1 + sum(net.sizes[1:-1])
     unit = request.unit % units
     features = features_of(session)
-    centres = pixel_centres(cols, rows)
-    if features:
-        centres = feature_map(centres, features)
     with np.errstate(all="ignore"):
         where = hidden_unit(net.sizes, unit)
         if where is None:
-            values, label, scale = _output_values(session, net.predict(centres))
+            values, label, scale = _output_values(session, net.predict(_plane(cols, rows,
+                                                                              features)))
         else:
             layer, neuron = where
-            values = np.array(net.forward(centres).a[layer][:, neuron], dtype=np.float64)
+            activations = net.forward(_plane(cols, rows, features)).a[layer]
+            values = np.array(activations[:, neuron], dtype=np.float64)
             label = f"layer {layer}, neuron {neuron} ({net.hidden.name})"
             scale = float(np.nanmax(np.abs(values), initial=0.0))
+        thumbnails = _thumbnails(session, features)
+        test = tuple(session.evaluate("test").items())
     if request.discretize:
         values, scale = np.sign(values), 1.0
     return Boundary(frozen(values.reshape(rows, cols)), EXTENT, _points(session), unit, units,
-                    label, scale, request.discretize, features)
+                    label, scale, request.discretize, features, thumbnails,
+                    session.step_count, test)
+
+
+def _plane(cols: int, rows: int, features: tuple[str, ...]) -> np.ndarray:
+    """The network's inputs at the pixel centres of a ``cols`` × ``rows`` grid."""
+    centres = pixel_centres(cols, rows)
+    return feature_map(centres, features) if features else centres
+
+
+def _thumbnails(session: TrainingSession, features: tuple[str, ...]) -> tuple[np.ndarray, ...]:
+    """Every hidden layer's first MAX_THUMBNAILS neurons over a THUMB × THUMB grid."""
+    trace = session.network.forward(_plane(THUMB, THUMB, features))
+    return tuple(frozen(a[:, :MAX_THUMBNAILS].T.reshape(-1, THUMB, THUMB))
+                 for a in trace.a[1:-1])
 
 
 def toggle_feature(features: tuple[str, ...], name: str) -> tuple[str, ...]:

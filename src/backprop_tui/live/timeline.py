@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
+from backprop_tui.live.recovery import advice
 from backprop_tui.live.snapshot import Branch, downsample, frozen
 
 CHECKPOINT_EVERY = 250
@@ -57,11 +58,16 @@ class Timeline:
         self.markers.append((session.step_count, label))
         self.save(session)
 
-    def rewind(self, session: TrainingSession) -> TrainingSession:
-        """The session as at the latest checkpoint before its current step; the steps after
-        that checkpoint are kept as a branch for the cost plot."""
+    def rewind(self, session: TrainingSession, diverged: str = "") -> tuple[TrainingSession, str]:
+        """The session as at the latest checkpoint before its current step, and what to tell
+        the user; the steps after that checkpoint are kept as a branch for the cost plot.
+
+        After divergence (``diverged`` says why) that checkpoint is the last healthy one (the
+        step after it checked its weights' cost) and the message says how to go on."""
         earlier = [c for c in self.checkpoints if c.step < session.step_count]
         if not earlier:
+            if diverged:  # the very first weights broke: there is nothing healthy to go back to
+                return session, f"{diverged} — reset (r) for fresh weights"
             raise BackpropError("no earlier checkpoint to rewind to")
         target = earlier[-1]
         steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
@@ -72,4 +78,9 @@ class Timeline:
         while self.checkpoints[-1].step > target.step:
             self.checkpoints.pop()
         self.markers = [m for m in self.markers if m[0] <= target.step]
-        return target.session.copy()  # the checkpoint stays for further rewinds
+        restored = target.session.copy()  # the checkpoint stays for further rewinds
+        if diverged:
+            restored.diverged = diverged
+            return restored, advice(diverged, restored)
+        return restored, (f"rewound to step {target.step}: training from here makes a new "
+                          "branch (z goes further back)")

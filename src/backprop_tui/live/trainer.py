@@ -157,12 +157,14 @@ class Trainer:
             case _:
                 raise BackpropError(f"unknown command {command!r}")
 
-    def _rewind(self) -> None:
-        self.session = self.timeline.rewind(self.session)
+    def _rewind(self, diverged: str = "") -> None:
+        """Back to the checkpoint before this step: asked for (z), or after divergence
+        (``diverged`` says why) the last healthy one."""
+        self.session, self.message = self.timeline.rewind(self.session, diverged)
         self._watch(self.breakpoints)  # watch afresh from here
         self.running, self.epoch_target = False, None
-        self.message = (f"rewound to step {self.session.step_count}: training from here makes "
-                        "a new branch (z goes further back)")
+        if self.recorder:
+            self.recorder.session = self.session  # its end line describes the session going on
         self._restart_pacing()
 
     def _nudge(self, name: str, direction: int) -> None:
@@ -271,9 +273,7 @@ class Trainer:
         try:
             cost = self.train_step()
         except Diverged as diverged:
-            self.running, self.epoch_target = False, None
-            self.message = self.watcher.diverged(self.session) or str(diverged)
-            self.message += " — lower the learning rate (-) or reset (r)"
+            self._rewind(self.watcher.diverged(self.session) or str(diverged))
             return False
         except Stopped:
             self.running, self.epoch_target = False, None

@@ -1,5 +1,6 @@
-"""The boundary screen (h): the decision boundary or one neuron's output over the plane,
-live; keys change what is shown, regenerate the data set and pick its input features."""
+"""The boundary screen (h): the test figures, the decision boundary or one neuron's output
+over the plane and every hidden neuron's small heatmap, live; keys change what is shown,
+regenerate the data set and pick its input features."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.widgets import Footer
 
 from backprop_tui.app.keys import BOUNDARY, bindings, with_shared
@@ -18,12 +20,21 @@ from backprop_tui.live.boundary import BoundaryRequest, toggle_feature
 from backprop_tui.live.commands import Regenerate, Want
 from backprop_tui.live.snapshot import Snapshot
 
+OWN = {key.id for key in BOUNDARY}
+
 
 class BoundaryScreen(LiveScreen):
     """The heatmap from ``snapshot.boundary``; Escape or ``h`` goes back."""
 
     KEYS = with_shared(BOUNDARY)
     BINDINGS = bindings(KEYS)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """This screen's keys only: the footer has no room for the training keys at 80
+        columns (they still work, and F1 lists them)."""
+        return {key: active for key, active in super().active_bindings.items()
+                if active.node is self and active.binding.id in OWN}
 
     def __init__(self, link: TrainerLink) -> None:
         super().__init__(link)

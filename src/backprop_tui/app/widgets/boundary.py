@@ -1,6 +1,11 @@
-"""The decision-boundary heatmap: the network's output (or one hidden neuron's) over the
-2-D plane in half-block pixels, orange–blue like TensorFlow Playground, with the data
-points on top (``●`` training, ``○`` test)."""
+"""The decision-boundary view: the test figures, the network's output (or one hidden
+neuron's) over the 2-D plane in half-block pixels, orange–blue like TensorFlow Playground,
+with the data points on top (``●`` training, ``○`` test), and beside it every hidden
+neuron's small heatmap, layer by layer.
+
+Laid out for 80 × 24 first: three header lines whose optional parts are dropped, never cut,
+when they do not fit; the plot takes at most PLOT_SHARE of the width, the small heatmaps
+the rest, as large as fits."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from textual.widget import Widget
 from backprop_tui.app.widgets.colours import NEGATIVE, POSITIVE, diverging_colour
 from backprop_tui.app.widgets.predictions import fit
 from backprop_tui.data.toy2d import GENERATORS
+from backprop_tui.engine.metrics import METRIC_TABLE
 from backprop_tui.live.boundary import MAX_COLS, MAX_ROWS, Boundary
 from backprop_tui.live.snapshot import Snapshot
 
@@ -21,6 +27,12 @@ FADE = 0.6
 """The background never goes past this share of full colour, so points stand out."""
 GLYPHS = {False: "●", True: "○"}
 """Training and test points."""
+HEADER_LINES = 3
+PLOT_SHARE = 0.6
+"""The plot's largest share of the width; the small heatmaps get the rest."""
+GAP = 2
+THUMB_WIDTHS = (12, 10, 8, 6, 4)
+"""Small heatmap widths tried, largest first (each is width × width/2 cells)."""
 
 
 @lru_cache(maxsize=8192)
@@ -41,8 +53,8 @@ def resample(values: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
 
 def plot_size(width: int, height: int) -> tuple[int, int]:
-    """(columns, cell rows) of the square plot fitting under a one-line header."""
-    side = max(2, min(width, 2 * max(1, height - 1)))
+    """(columns, cell rows) of the square plot under the header, left of the small heatmaps."""
+    side = max(2, min(int(width * PLOT_SHARE), 2 * max(1, height - HEADER_LINES)))
     return side, max(1, side // 2)
 
 
@@ -52,15 +64,21 @@ def grid_size(width: int, height: int) -> tuple[int, int]:
     return min(cols, MAX_COLS), min(2 * rows, MAX_ROWS)
 
 
+Cells = list[list[tuple[str, Style]]]
+
+
+def half_blocks(values: np.ndarray, scale: float, fade: float = 1.0) -> Cells:
+    """``values`` (2 × rows, cols) as rows of ``▀`` cells, two pixels each."""
+    colours = [[diverging_colour(v * fade, scale) for v in row] for row in values.tolist()]
+    return [[("▀", _style(up, down)) for up, down in zip(colours[r], colours[r + 1],
+                                                         strict=True)]
+            for r in range(0, len(colours) - 1, 2)]
+
+
 def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[Text]:
     """``rows`` lines of ``cols`` half-block cells, points drawn over them."""
     values = resample(boundary.values, 2 * rows, cols)
-    colours = [[diverging_colour(v * FADE, boundary.scale) for v in row]
-               for row in values.tolist()]
-    cells: list[list[tuple[str, Style]]] = [
-        [("▀", _style(up, down)) for up, down in zip(colours[2 * r], colours[2 * r + 1],
-                                                     strict=True)]
-        for r in range(rows)]
+    cells = half_blocks(values, boundary.scale, FADE)
     extent = boundary.extent
     for x, y, cls, test in boundary.points.tolist():
         column = int((x + extent) / (2 * extent) * cols)
@@ -73,13 +91,69 @@ def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[T
     return [Text.assemble(*line) for line in cells]
 
 
-def header(boundary: Boundary, show_test: bool) -> Text:
-    """Which unit, out of how many, the input features and the switches."""
-    mode = "discretized (sign)" if boundary.discretize else "continuous"
-    test = "● train ○ test" if show_test else "● train (t: test)"
-    inputs = f"inputs {', '.join(boundary.features)} (1–7) · " if boundary.features else ""
-    return Text(f"{boundary.label} · {inputs}unit {boundary.unit + 1}/{boundary.units} · "
-                f"{mode} · {test}", style="bold")
+def thumbnails(boundary: Boundary, sizes: tuple[int, ...], hidden: str, width: int,
+               height: int) -> list[Text]:
+    """Every hidden neuron's small heatmap, layer by layer, in ``width`` × ``height`` cells;
+    ``▶`` marks the one the plot shows. Each layer's colours saturate at its largest
+    activation; the widest size that fits is used."""
+    if not boundary.thumbnails:
+        return [Text("no hidden layer", style="dim")]
+    for side in THUMB_WIDTHS:
+        lines = _thumbnail_lines(boundary, sizes, hidden, width, side)
+        if len(lines) <= height:
+            return lines
+    return [*lines[:height - 1], Text("more: enlarge the window", style="dim")]
+
+
+def _thumbnail_lines(boundary: Boundary, sizes: tuple[int, ...], hidden: str, width: int,
+                     side: int) -> list[Text]:
+    per_row = max(1, width // (side + 1))
+    lines = [Text("hidden neurons", style="bold")]
+    first = 1
+    for layer, values in enumerate(boundary.thumbnails, start=1):
+        count = sizes[layer]
+        more = f", first {len(values)} shown" if len(values) < count else ""
+        lines.append(Text(f"layer {layer}: {count} {hidden}{more}"))
+        scale = float(np.nanmax(np.abs(values), initial=0.0))
+        pictures = [half_blocks(resample(unit, side, side), scale) for unit in values]
+        for start in range(0, len(pictures), per_row):
+            row_units = range(start, min(start + per_row, len(pictures)))
+            for line in range(side // 2):
+                parts: list[tuple[str, Style]] = []
+                for unit in row_units:
+                    chosen = first + unit == boundary.unit and line == side // 4
+                    parts.append(("▶" if chosen else " ", Style(bold=True)))
+                    parts.extend(pictures[unit][line])
+                lines.append(Text.assemble(*parts))
+        first += count
+    return lines
+
+
+def fitted(parts: list[str], width: int) -> str:
+    """``parts`` joined by `` · ``; the later ones are dropped (never cut) when they do not
+    fit in ``width``."""
+    line = parts[0]
+    for part in parts[1:]:
+        if len(line) + 3 + len(part) <= width:
+            line += " · " + part
+    return line
+
+
+def header(boundary: Boundary, show_test: bool, width: int = 1000) -> list[Text]:
+    """Three lines: the test figures at the boundary's step; which unit and the switches;
+    the input features and the keys that change the data."""
+    test = dict(boundary.test)
+    figures = [f"test {METRIC_TABLE[name].label} {METRIC_TABLE[name].format(value)}"
+               for name, value in test.items() if name in METRIC_TABLE]
+    cost = f"cost {test['cost']:.3g} (test)" if "cost" in test else ""
+    figures = [*figures[:1], cost, f"step {boundary.step:,}", *figures[1:]]
+    mode = "discretized" if boundary.discretize else "continuous"
+    points = "● train ○ test" if show_test else "● train (t: ○ test)"
+    unit = [boundary.label, f"unit {boundary.unit + 1}/{boundary.units}", mode, points]
+    inputs = [f"inputs {', '.join(boundary.features)} (1–7)"] if boundary.features else []
+    keys = [*inputs, "n/N noise", "r/R train %"]
+    return [Text(fitted([p for p in figures if p], width), style="bold"),
+            Text(fitted(unit, width)), Text(fitted(keys, width), style="dim")]
 
 
 def on_plane(snapshot: Snapshot) -> bool:
@@ -113,7 +187,14 @@ class BoundaryView(Widget):
             return Text("waiting for the first snapshot")
         if snapshot.boundary is None:
             return Text("waiting for the boundary")
+        boundary = snapshot.boundary
         cols, rows = plot_size(width, height)
-        lines = [fit(header(snapshot.boundary, self.show_test), width, pad=False)]
-        lines += heatmap(snapshot.boundary, cols, rows, self.show_test)
+        side = width - cols - GAP
+        panel = thumbnails(boundary, snapshot.sizes, snapshot.hidden, side, rows) \
+            if side >= min(THUMB_WIDTHS) + 1 else []
+        lines = header(boundary, self.show_test, width)
+        for row, line in enumerate(heatmap(boundary, cols, rows, self.show_test)):
+            if row < len(panel):
+                line = Text.assemble(line, " " * GAP, fit(panel[row], side, pad=False))
+            lines.append(line)
         return Text("\n", no_wrap=True, overflow="crop").join(lines)
