@@ -55,11 +55,17 @@ class LayerStats:
     grad_norm: float
     """‖∂C/∂W‖ on the probe batch (penalties included)."""
     update_ratio: float
-    """η·‖∂C/∂W‖ / ‖W‖: how big a step is relative to the weights (≈1e-3 is healthy)."""
+    """‖ΔW‖ / ‖W‖: the latest step the optimizer took, relative to the weights after it
+    (≈1e-3 is healthy); 0 before the first step."""
     inactive: float
     """ReLU: fraction of units never active on the probe batch (dead); sigmoid/tanh:
     fraction of unit outputs within 1 % of saturation; otherwise 0."""
     histogram: tuple[int, ...]
+    output: bool = False
+    """The output layer: saturated outputs there are confident answers, not a fault."""
+    wrong_saturated: float = 0.0
+    """Output layer: the fraction of outputs saturated on the wrong side of the target
+    (more than 0.5 away from it) on the probe batch."""
 
 
 @dataclass(frozen=True)
@@ -208,23 +214,30 @@ def smooth(values: np.ndarray, span: int) -> np.ndarray:
 
 def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats, ...]:
     net, hyper = session.network, session.hyper
+    y = session.y_train[rows]
     with np.errstate(all="ignore"):
-        trace = net.gradients(session.x_train[rows], session.y_train[rows],
-                              l2=hyper.l2, l1=hyper.l1)
+        trace = net.gradients(session.x_train[rows], y, l2=hyper.l2, l1=hyper.l1)
+    steps = net.layer_views(session.last_step)[0] if session.last_step is not None else None
+    last = net.n_layers - 1
     stats = []
     for index, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         name = net.activation_name(index)
         inactive = inactive_fraction(name, trace.z[index], trace.a[index + 1])
+        wrong = 0.0
+        if index == last:  # the saturation rule, applied to the wrong outputs only
+            out = trace.a[-1]
+            wrong = inactive_fraction(name, trace.z[index], np.where(abs(out - y) > 0.5, out, 0.5))
         w_norm = float(np.linalg.norm(w))
         g_norm = float(np.linalg.norm(trace.dW[index]))
+        step = float(np.linalg.norm(steps[index])) if steps is not None else 0.0
         finite = np.isfinite(w).all()
         counts = np.histogram(w, bins=HISTOGRAM_BINS)[0] if finite else np.zeros(HISTOGRAM_BINS)
         fan_in, fan_out = w.shape
         stats.append(LayerStats(
             index, fan_in, fan_out, name, float(w.mean()), float(w.std()), float(w.min()),
             float(w.max()), float(b.mean()), g_norm,
-            hyper.learning_rate * g_norm / w_norm if w_norm else math.inf, inactive,
-            tuple(int(c) for c in counts),
+            step / w_norm if w_norm else math.inf, inactive,
+            tuple(int(c) for c in counts), index == last, wrong,
         ))
     return tuple(stats)
 
