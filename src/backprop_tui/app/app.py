@@ -24,6 +24,7 @@ from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.screens.prompt import PathPrompt
 from backprop_tui.app.screens.views import ViewsScreen
 from backprop_tui.app.widgets.cost_plot import CostPlot
+from backprop_tui.app.widgets.predictions import PredictionsView
 from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.errors import BackpropError
 from backprop_tui.live import runfile
@@ -312,7 +313,8 @@ class BackpropApp(App[None]):
         self.push_screen(NeuronForm(self.snapshot, layer, neuron), chosen)
 
     def action_samples(self, direction: int) -> None:
-        self.send(Samples(direction))
+        """Page the predictions by as many samples as the panel shows."""
+        self.send(Samples(direction * self.screen_stack[0].query_one(PredictionsView).shown))
 
     def action_log_scale(self) -> None:
         self.screen_stack[0].query_one(CostPlot).toggle_log()
