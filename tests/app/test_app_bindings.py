@@ -73,8 +73,8 @@ async def test_reset_restarts_from_the_seeded_weights():
     ("minus", "learning_rate", 0.003),
     ("b", "batch_size", 32),
     ("B", "batch_size", 8),
-    ("M", "momentum", 0.5),
-    ("m", "momentum", 0.95),
+    ("M", "beta1", 0.8),  # the adder trains with Adam: m/M move its β₁
+    ("m", "beta1", 0.95),
     ("l", "l2", 3e-3),
     ("L", "l2", 3e-4),
     ("k", "l1", 1e-5),

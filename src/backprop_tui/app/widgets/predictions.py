@@ -183,9 +183,12 @@ class PredictionsView(Static):
         """Render ``snapshot``'s predictions (laid out for the current size at paint time)."""
         self.snapshot = snapshot
         if self.is_mounted and self.is_attached:
-            self.picture = PredictionsPicture(snapshot)
-            self.update(self.picture)
+            self._draw(snapshot)
 
     def on_mount(self) -> None:
         if self.snapshot is not None:
-            self.show(self.snapshot)
+            self._draw(self.snapshot)
+
+    def _draw(self, snapshot: Snapshot) -> None:
+        self.picture = PredictionsPicture(snapshot)
+        self.update(self.picture)
