@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backprop_tui.engine import Diverged, TrainingSession
+from backprop_tui.engine.session import TRAIN_EVAL_ROWS
 from backprop_tui.errors import BackpropError
 from backprop_tui.live import runfile
 from backprop_tui.live.config import RunConfig, build_session
@@ -147,7 +148,7 @@ def _progress(console: Console, options: TrainOptions) -> Progress:
 
     return Progress(
         TextColumn("{task.description}"), BarColumn(),
-        TextColumn("cost {task.fields[cost]}"), TextColumn("{task.fields[metric]}"),
+        TextColumn("last batch cost {task.fields[cost]}"), TextColumn("{task.fields[metric]}"),
         TextColumn("{task.fields[rate]} samples/s"), TimeRemainingColumn(),
         console=console, disable=options.quiet, redirect_stdout=False, redirect_stderr=False,
     )
@@ -161,12 +162,13 @@ def _show(progress: Progress, task: Any, session: TrainingSession, options: Trai
     else:
         described = f"epoch {session.epoch}/{options.epochs}"
         completed = session.epoch + session.epoch_progress
-    cost = session.cost_history.last().get("cost", math.nan)
+    cost = session.cost_history.last().get("cost", math.nan)  # penalties, dropout included
     headline = session.metric_names[0]
     test = session.epoch_history.last().get(f"test_{headline}")
+    metric = "" if test is None else \
+        f"test {headline.replace('_', ' ')} {test:.3f} (end of epoch {session.epoch})"
     progress.update(
-        task, completed=completed, description=described, cost=f"{cost:.4g}",
-        metric=f"test {headline.replace('_', ' ')} {test:.3f}" if test is not None else "",
+        task, completed=completed, description=described, cost=f"{cost:.4g}", metric=metric,
         rate=f"{session.samples_seen / max(seconds, 1e-9):,.0f}",
     )
 
@@ -195,6 +197,8 @@ def summarise(config: RunConfig, session: TrainingSession, outcome: Outcome) -> 
         "epochs": session.epoch,
         "seconds": round(outcome.seconds, 4),
         "samples_per_second": round(session.samples_seen / max(outcome.seconds, 1e-9), 1),
+        "rows": {"train": min(TRAIN_EVAL_ROWS, len(session.train_rows)),
+                 "test": len(session.x_test)},
         "diverged": outcome.diverged,
         "stopped": outcome.stopped,
     }
@@ -212,13 +216,16 @@ def table(summary: Mapping[str, Any]) -> Any:
     from rich.text import Text
 
     train, test = summary["final"]["train"], summary["final"]["test"]
+    rows = summary["rows"]
     result = Table()
     result.add_column("")
-    result.add_column("train", justify="right")
-    result.add_column("test", justify="right")
+    result.add_column(f"train ({rows['train']:,} rows)", justify="right")
+    result.add_column(f"test ({rows['test']:,} rows)", justify="right")
     for name in train:
         result.add_row(name.replace("_", " "), *(_cell(split.get(name)) for split in (train, test)))
     return Group(Text(summary["dataset"]), result, Text(
+        "measured with the final weights; cost without penalties or dropout (the progress "
+        "bar's is the last mini-batch's, with both)", style="dim"), Text(
         f"{summary['steps']} steps · {summary['epochs']} epochs · {summary['seconds']:.2f} s · "
         f"{summary['samples_per_second']:,.0f} samples/s"))
 
