@@ -8,6 +8,7 @@ from backprop_tui.app.app import BINDINGS
 from backprop_tui.app.screens.help import HelpScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.widgets.cost_plot import CostPlot
+from backprop_tui.app.widgets.predictions import PredictionsView
 from backprop_tui.app.widgets.status import StatusBar
 from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.engine import Hyperparameters
@@ -145,9 +146,13 @@ async def test_sample_keys_cycle_the_predictions():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         rows = [p.row for p in app.snapshot.predictions]
+        await pilot.pause()
+        shown = app.screen_stack[0].query_one(PredictionsView).shown  # p pages by what is shown
+        assert 2 <= shown <= len(rows)
         await pilot.press("p")
         await wait_for(pilot, lambda: [p.row for p in app.snapshot.predictions] != rows)
-        assert app.snapshot.predictions[0].row == rows[1]
+        new = [p.row for p in app.snapshot.predictions]
+        assert new[:len(rows) - shown] == rows[shown:] and not set(new[:shown]) & set(rows[:shown])
         await pilot.press("P")
         await wait_for(pilot, lambda: [p.row for p in app.snapshot.predictions] == rows)
 

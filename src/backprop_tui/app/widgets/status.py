@@ -83,7 +83,7 @@ def _settings(s: Snapshot) -> list[Field]:
                 (h.early_stopping, "early stop", f"patience {h.patience}"),
                 (s.init != "auto", "init", s.init), (s.dtype != "float64", "dtype", s.dtype)]
     fields += [(1, labelled(label, value)) for used, label, value in optional if used]
-    fields.append((3, labelled("speed", "max" if s.speed is None else f"{s.speed:g}/s")))
+    fields.append((3, labelled("speed", "flat out" if s.speed is None else f"{s.speed:g}/s")))
     if watched := s.breakpoints.summary(target_label(s)):
         fields.append((1, labelled("break", watched)))
     if s.preset:
