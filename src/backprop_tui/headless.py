@@ -19,7 +19,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backprop_tui.engine import Diverged, TrainingSession
+from backprop_tui.engine import Diverged, TrainingSession, metrics
+from backprop_tui.engine.session import TRAIN_EVAL_ROWS
 from backprop_tui.errors import BackpropError
 from backprop_tui.live import runfile
 from backprop_tui.live.config import RunConfig, build_session
@@ -143,13 +144,18 @@ def _done(session: TrainingSession, options: TrainOptions) -> bool:
     return session.epoch >= options.epochs
 
 
+WIDE = 100
+"""Columns from which the progress bar shows samples per second too."""
+
+
 def _progress(console: Console, options: TrainOptions) -> Progress:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    wide = console.width >= WIDE  # narrower: samples/s goes (the summary line has it)
     return Progress(
-        TextColumn("{task.description}"), BarColumn(),
-        TextColumn("cost {task.fields[cost]}"), TextColumn("{task.fields[metric]}"),
-        TextColumn("{task.fields[rate]} samples/s"), TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(bar_width=None if wide else 6),
+        TextColumn("batch cost {task.fields[cost]}"), TextColumn("{task.fields[metric]}"),
+        *([TextColumn("{task.fields[rate]} samples/s")] if wide else []), TimeRemainingColumn(),
         console=console, disable=options.quiet, redirect_stdout=False, redirect_stderr=False,
     )
 
@@ -162,12 +168,13 @@ def _show(progress: Progress, task: Any, session: TrainingSession, options: Trai
     else:
         described = f"epoch {session.epoch}/{options.epochs}"
         completed = session.epoch + session.epoch_progress
-    cost = session.cost_history.last().get("cost", math.nan)
-    headline = session.metric_names[0]
-    test = session.epoch_history.last().get(f"test_{headline}")
+    cost = session.cost_history.last().get("cost", math.nan)  # penalties, dropout included
+    headline = metrics.headline(session.dataset.task)
+    test = session.epoch_history.last().get(f"test_{headline.name}")
+    metric = "" if test is None else \
+        f"test {headline.short} {headline.format(test)} (epoch {session.epoch})"
     progress.update(
-        task, completed=completed, description=described, cost=f"{cost:.4g}",
-        metric=f"test {headline.replace('_', ' ')} {test:.3f}" if test is not None else "",
+        task, completed=completed, description=described, cost=f"{cost:.4g}", metric=metric,
         rate=f"{session.samples_seen / max(seconds, 1e-9):,.0f}",
     )
 
@@ -196,6 +203,8 @@ def summarise(config: RunConfig, session: TrainingSession, outcome: Outcome) -> 
         "epochs": session.epoch,
         "seconds": round(outcome.seconds, 4),
         "samples_per_second": round(session.samples_seen / max(outcome.seconds, 1e-9), 1),
+        "rows": {"train": min(TRAIN_EVAL_ROWS, len(session.train_rows)),
+                 "test": len(session.x_test)},
         "diverged": outcome.diverged,
         "stopped": outcome.stopped,
     }
@@ -213,13 +222,16 @@ def table(summary: Mapping[str, Any]) -> Any:
     from rich.text import Text
 
     train, test = summary["final"]["train"], summary["final"]["test"]
+    rows = summary["rows"]
     result = Table()
     result.add_column("")
-    result.add_column("train", justify="right")
-    result.add_column("test", justify="right")
+    result.add_column(f"train ({rows['train']:,} rows)", justify="right")
+    result.add_column(f"test ({rows['test']:,} rows)", justify="right")
     for name in train:
         result.add_row(name.replace("_", " "), *(_cell(split.get(name)) for split in (train, test)))
     return Group(Text(summary["dataset"]), result, Text(
+        "measured with the final weights; cost without penalties or dropout (the progress "
+        "bar's is the last mini-batch's, with both)", style="dim"), Text(
         f"{summary['steps']} steps · {summary['epochs']} epochs · {summary['seconds']:.2f} s · "
         f"{summary['samples_per_second']:,.0f} samples/s"))
 

@@ -8,6 +8,7 @@ from backprop_tui.app.keys import MAIN as BINDINGS
 from backprop_tui.app.screens.help import HelpScreen
 from backprop_tui.app.screens.picker import PickerScreen
 from backprop_tui.app.widgets.cost_plot import CostPlot
+from backprop_tui.app.widgets.predictions import PredictionsView
 from backprop_tui.app.widgets.status import StatusBar
 from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.engine import Hyperparameters
@@ -74,8 +75,8 @@ async def test_reset_restarts_from_the_seeded_weights():
     ("minus", "learning_rate", 0.003),
     ("b", "batch_size", 32),
     ("B", "batch_size", 8),
-    ("M", "momentum", 0.5),
-    ("m", "momentum", 0.95),
+    ("M", "beta1", 0.8),  # the adder trains with Adam: m/M move its β₁
+    ("m", "beta1", 0.95),
     ("l", "l2", 3e-3),
     ("L", "l2", 3e-4),
     ("k", "l1", 1e-5),
@@ -146,9 +147,13 @@ async def test_sample_keys_cycle_the_predictions():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         rows = [p.row for p in app.snapshot.predictions]
+        await pilot.pause()
+        shown = app.screen_stack[0].query_one(PredictionsView).shown  # p pages by what is shown
+        assert 2 <= shown <= len(rows)
         await pilot.press("p")
         await wait_for(pilot, lambda: [p.row for p in app.snapshot.predictions] != rows)
-        assert app.snapshot.predictions[0].row == rows[1]
+        new = [p.row for p in app.snapshot.predictions]
+        assert new[:len(rows) - shown] == rows[shown:] and not set(new[:shown]) & set(rows[:shown])
         await pilot.press("P")
         await wait_for(pilot, lambda: [p.row for p in app.snapshot.predictions] == rows)
 

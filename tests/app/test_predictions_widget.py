@@ -14,7 +14,7 @@ from textual.geometry import Region
 from backprop_tui.app.widgets.predictions import PredictionsPicture, PredictionsView, halve
 from backprop_tui.engine import TrainingSession
 from backprop_tui.live.config import PRESETS, build_session
-from backprop_tui.live.snapshot import PREDICTIONS_SHOWN, Prediction, Snapshot, take_snapshot
+from backprop_tui.live.snapshot import Prediction, Snapshot, take_snapshot
 
 
 @cache
@@ -64,34 +64,67 @@ async def shown_text(snap: Snapshot, size: tuple[int, int]) -> str:
 async def test_real_snapshots_render(preset, size):
     snap = snapshot(preset)
     text = await shown_text(snap, size)
-    assert text.startswith("test samples"[: size[0]])
-    assert "✓" in text or "✗" in text
+    assert text.startswith("test @"[: size[0]])
+    assert "✓" in text or "✗" in text or "error" in text
     assert all(len(line) <= size[0] for line in text.splitlines())
 
 
 async def test_adder_lines_mark_and_describe():
-    text = await shown_text(snapshot("adder"), (120, 40))
-    header, *lines = text.splitlines()
+    snap = snapshot("adder")
+    text = await shown_text(snap, (120, 40))
+    header, *lines = text.rstrip("\n").splitlines()
     wrong, rows = wrong_sums()
     assert 0 < wrong < rows
-    assert header == f"test samples — {wrong} of {rows} wrong (mistakes first)"
-    assert len(lines) == min(rows, PREDICTIONS_SHOWN)
+    assert header == f"test @300: {wrong} of {rows} wrong, mistakes first"
+    assert len(lines) == len(snap.predictions)  # one line per sample the snapshot carries
     mistakes = min(wrong, len(lines))  # mistakes first
     assert [line[:2] for line in lines] == ["✗ "] * mistakes + ["✓ "] * (len(lines) - mistakes)
-    assert all(" + " in line and "=" in line for line in lines)
+    assert all(" + " in line and "=" in line and line.endswith(")") for line in lines)
 
 
 def test_header_counts_wrong_samples():
-    snap = replace(snapshot("adder"), wrong=3, pool=19)
-    assert picture_lines(snap, 80)[0] == "test samples — 3 of 19 wrong (mistakes first)"
+    snap = replace(snapshot("adder"), wrong=3, pool=19, test_rows=19)
+    assert picture_lines(snap, 80)[0] == "test @300: 3 of 19 wrong, mistakes first"
+    assert picture_lines(snap, 30)[0] == "test @300: 3 of 19 wrong"
+    part = replace(snap, pool=2000, test_rows=10000, measured_step=1200)
+    assert picture_lines(part, 60)[0] == "test @1,200: 3 of the first 2,000 of 10,000 wrong"
     empty = replace(snapshot("adder"), wrong=0, pool=0, predictions=())
     assert picture_lines(empty, 80) == ["test samples — none"]
 
 
-def test_long_lines_are_cut_with_an_ellipsis():
-    lines = picture_lines(snapshot("adder"), 20)
-    assert all(len(line) <= 20 for line in lines)
-    assert lines[1].endswith("…")
+def test_long_lines_wrap_between_words_and_keep_the_whole_answer():
+    snap = snapshot("adder")
+    lines = picture_lines(snap, 36)  # the panel's width at 80×24
+    assert all(len(line) <= 36 and "…" not in line for line in lines)
+    samples = " ".join(line.strip() for line in lines[1:])
+    for prediction in snap.predictions:
+        assert " ".join(prediction.text.split()) in " ".join(samples.split())
+
+
+async def test_the_panel_shows_whole_samples_and_pages_by_them():
+    snap = snapshot("adder")
+    app = PredictionsApp()
+    async with app.run_test(size=(36, 6)) as pilot:
+        view = app.query_one(PredictionsView)
+        view.show(snap)
+        await pilot.pause()
+        text = "\n".join(s.text.rstrip() for s in view.render_lines(Region(0, 0, *view.size)))
+        assert view.shown == 2 and text.count("✓") + text.count("✗") == 2
+        assert text.count(")") == 2 and "…" not in text
+
+
+def test_regression_shows_the_error_in_the_data_units_largest_first():
+    session, _ = build_session(PRESETS["celsius"].config)
+    session.run(50)
+    snap = take_snapshot(session)
+    scale = session.dataset.target_scale
+    errors = (session.network.predict(session.x_test) - session.y_test)[:, 0] * scale
+    expected = sorted(errors, key=abs, reverse=True)[:len(snap.predictions)]
+    np.testing.assert_allclose([p.error for p in snap.predictions], expected, rtol=1e-9)
+    lines = picture_lines(snap, 120)
+    assert lines[0] == f"test @50: {len(errors)} rows, largest error first"
+    assert "wrong" not in "\n".join(lines)
+    assert lines[1].startswith(f"error {expected[0]:+.3g}  ") and "°C" in lines[1]
 
 
 def test_digits_side_by_side_when_wide_one_per_row_when_narrow():
@@ -148,7 +181,7 @@ async def test_snapshot_shown_before_mounting_appears():
         await pilot.pause()
         wrong, rows = wrong_sums()
         header = view.render_lines(Region(0, 0, 80, 1))[0].text
-        assert header.startswith(f"test samples — {wrong} of {rows} wrong")
+        assert header.startswith(f"test @300: {wrong} of {rows} wrong")
 
 
 async def test_show_after_shutdown_is_ignored():

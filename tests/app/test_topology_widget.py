@@ -11,7 +11,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from backprop_tui.app.widgets.colours import compact, diverging_colour
-from backprop_tui.app.widgets.topology import NODE, TopologyView, draw
+from backprop_tui.app.widgets.topology import NODE, TopologyView, draw, incoming_lines
 from backprop_tui.live.snapshot import Snapshot
 
 from .conftest import WIDGET_PRESETS as PRESET_NAMES
@@ -199,3 +199,11 @@ def test_diverging_colour_scale():
     assert diverging_colour(0.0, 1.0, "#000000") == "#000000"
     assert diverging_colour(0.0, 0.0) == diverging_colour(0.0, 1.0)
     assert diverging_colour(float("nan"), 1.0) not in ("#0877bd", "#f59322")
+
+
+@pytest.mark.parametrize("width", range(20, 61, 4))
+def test_a_weights_label_stays_with_its_values(width):
+    topo = preset_snapshot("adder", selected=(1, 3)).topology
+    lines = [line.plain for line in incoming_lines(topo, width)]
+    assert lines and not any(line.rstrip().endswith(("weights:", "largest:")) for line in lines)
+    assert any("weights: " in line for line in lines)

@@ -151,3 +151,19 @@ def test_sparkline():
     assert len(sparkline(stats(histogram=counts), 8)) == 8
     assert str(sparkline(stats(histogram=(0,) * 16), 16)) == "–"
     assert str(sparkline(stats(weight_min=math.nan, histogram=counts), 16)) == "–"
+
+
+def test_output_saturation_is_a_warning_only_when_wrong():
+    confident = stats(activation="sigmoid", inactive=0.9, output=True, wrong_saturated=0.0)
+    assert str(inactive(confident)) == "sat 90 %" and "red" not in str(inactive(confident).style)
+    wrong = stats(activation="sigmoid", inactive=0.9, output=True, wrong_saturated=0.05)
+    assert "red" in str(inactive(wrong).style)
+
+
+def test_columns_keep_their_place_whatever_the_values(snapshots):
+    layers = snapshots["adder"].layers
+    for width in range(40, 130, 7):
+        headers = {text_of(stats_table(tuple(dataclasses.replace(s, grad_norm=g, weight_mean=m)
+                                                for s in layers), width), width)[0]
+                   for g, m in [(0.1, 0.2), (1.234e-05, -1.234e-05), (123.0, -0.000123)]}
+        assert len(headers) == 1, (width, headers)

@@ -10,17 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from backprop_tui.engine import OPTIMIZERS
+from backprop_tui.errors import BackpropError
 from backprop_tui.live.breakpoints import Breakpoints
 from backprop_tui.live.config import SPEEDS, RunConfig
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 MOMENTA = (0.0, 0.5, 0.9, 0.95, 0.99)
+DECAYS = (0.5, 0.8, 0.9, 0.95, 0.99)
+"""Adam's β₁ and RMSprop's ρ."""
 PENALTIES = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
 LADDERS: dict[str, tuple[float | None, ...]] = {
     "learning_rate": LEARNING_RATES,
     "batch_size": BATCH_SIZES,
     "momentum": MOMENTA,
+    "beta1": DECAYS,
+    "rho": DECAYS,
     "l2": PENALTIES,
     "l1": PENALTIES,
     "speed": SPEEDS,
@@ -76,7 +82,9 @@ class Rewind(Command):
 
 @dataclass(frozen=True)
 class Nudge(Command):
-    """Move hyperparameter ``name`` (or ``speed``) one rung along its ladder (±1)."""
+    """Move hyperparameter ``name`` (or ``speed``) one rung along its ladder (±1);
+    ``momentum`` moves whichever decay rate the current optimizer uses (see
+    :func:`nudged`)."""
 
     RECORDED: ClassVar[bool] = True
     name: str
@@ -246,3 +254,16 @@ def along(ladder: tuple[float | None, ...], current: float | None, direction: in
         below = sum(1 for r in finite if current is not None and r < current)
         index = below if direction > 0 else below - 1
     return rungs[max(0, min(len(rungs) - 1, index))]
+
+
+
+def nudged(name: str, optimizer: str) -> str:
+    """The hyperparameter a :class:`Nudge` of ``name`` moves under ``optimizer``:
+    ``momentum`` means the optimizer's first decay rate (μ for momentum and Nesterov, β₁ for
+    Adam, ρ for RMSprop); plain SGD has none, which raises BackpropError."""
+    if name != "momentum":
+        return name
+    if not (uses := OPTIMIZERS[optimizer].uses):
+        raise BackpropError(f"{optimizer} has no momentum or decay rate: nothing changed "
+                            "(o picks another optimizer)")
+    return uses[0]

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from backprop_tui.engine import Hyperparameters, TrainingSession, correct
+from backprop_tui.engine import Hyperparameters, TrainingSession
 from backprop_tui.live.breakpoints import Breakpoints, inactive_fraction, probe_rows
+from backprop_tui.live.samples import PREDICTION_POOL, Prediction, sample_predictions
+from backprop_tui.live.samples import frozen as frozen  # re-exported for the other modules
 
 if TYPE_CHECKING:
     from backprop_tui.live.boundary import Boundary
@@ -26,17 +28,7 @@ PLOT_POINTS = 400
 """Longest series sent to the cost plot (≈ 2× a wide plot's columns)."""
 MAX_SHOWN = 12
 """Most neurons drawn per layer; wider layers are summarised by evenly spaced neurons."""
-PREDICTION_POOL = 500
-"""Test rows the predictions panel chooses from (mistakes first)."""
-PREDICTIONS_SHOWN = 6
 HISTOGRAM_BINS = 16
-
-
-def frozen(array: np.ndarray) -> np.ndarray:
-    """A read-only float64 copy."""
-    copy = np.array(array, dtype=np.float64)
-    copy.flags.writeable = False
-    return copy
 
 
 @dataclass(frozen=True)
@@ -55,11 +47,17 @@ class LayerStats:
     grad_norm: float
     """‖∂C/∂W‖ on the probe batch (penalties included)."""
     update_ratio: float
-    """η·‖∂C/∂W‖ / ‖W‖: how big a step is relative to the weights (≈1e-3 is healthy)."""
+    """‖ΔW‖ / ‖W‖: the latest step the optimizer took, relative to the weights after it
+    (≈1e-3 is healthy); 0 before the first step."""
     inactive: float
     """ReLU: fraction of units never active on the probe batch (dead); sigmoid/tanh:
     fraction of unit outputs within 1 % of saturation; otherwise 0."""
     histogram: tuple[int, ...]
+    output: bool = False
+    """The output layer: saturated outputs there are confident answers, not a fault."""
+    wrong_saturated: float = 0.0
+    """Output layer: the fraction of outputs saturated on the wrong side of the target
+    (more than 0.5 away from it) on the probe batch."""
 
 
 @dataclass(frozen=True)
@@ -77,17 +75,6 @@ class Topology:
     """(layer, neuron) whose incoming weights are listed; layer ≥ 1."""
     incoming: np.ndarray | None = None
     """All incoming weights of the selected neuron (fan_in values), then its bias last."""
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One test sample in the data set's own words."""
-
-    row: int
-    text: str
-    correct: bool
-    image: np.ndarray | None = None
-    top: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,8 +119,14 @@ class Snapshot:
     topology: Topology
     predictions: tuple[Prediction, ...]
     wrong: int
-    """Mistakes among the pooled test rows."""
+    """Mistakes among the pooled test rows (classification; 0 for regression)."""
     pool: int
+    """How many test rows (the first ones) the predictions and ``measured`` come from."""
+    test_rows: int = 0
+    """How many test rows there are in all."""
+    measured: dict[str, float] = field(default_factory=dict)
+    """The task's metrics on the pooled test rows, with the weights of ``measured_step``."""
+    measured_step: int = 0
     seq: int = 0
     breakpoints: Breakpoints = field(default_factory=Breakpoints)
     """The breakpoints in force."""
@@ -208,23 +201,30 @@ def smooth(values: np.ndarray, span: int) -> np.ndarray:
 
 def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats, ...]:
     net, hyper = session.network, session.hyper
+    y = session.y_train[rows]
     with np.errstate(all="ignore"):
-        trace = net.gradients(session.x_train[rows], session.y_train[rows],
-                              l2=hyper.l2, l1=hyper.l1)
+        trace = net.gradients(session.x_train[rows], y, l2=hyper.l2, l1=hyper.l1)
+    steps = net.layer_views(session.last_step)[0] if session.last_step is not None else None
+    last = net.n_layers - 1
     stats = []
     for index, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         name = net.activation_name(index)
         inactive = inactive_fraction(name, trace.z[index], trace.a[index + 1])
+        wrong = 0.0
+        if index == last:  # the saturation rule, applied to the wrong outputs only
+            out = trace.a[-1]
+            wrong = inactive_fraction(name, trace.z[index], np.where(abs(out - y) > 0.5, out, 0.5))
         w_norm = float(np.linalg.norm(w))
         g_norm = float(np.linalg.norm(trace.dW[index]))
+        step = float(np.linalg.norm(steps[index])) if steps is not None else 0.0
         finite = np.isfinite(w).all()
         counts = np.histogram(w, bins=HISTOGRAM_BINS)[0] if finite else np.zeros(HISTOGRAM_BINS)
         fan_in, fan_out = w.shape
         stats.append(LayerStats(
             index, fan_in, fan_out, name, float(w.mean()), float(w.std()), float(w.min()),
             float(w.max()), float(b.mean()), g_norm,
-            hyper.learning_rate * g_norm / w_norm if w_norm else math.inf, inactive,
-            tuple(int(c) for c in counts),
+            step / w_norm if w_norm else math.inf, inactive,
+            tuple(int(c) for c in counts), index == last, wrong,
         ))
     return tuple(stats)
 
@@ -255,36 +255,6 @@ def _topology(session: TrainingSession, row: int | None,
     return Topology(net.sizes, shown, activations, weights, selected, incoming)
 
 
-def _predictions(session: TrainingSession, pool: np.ndarray, offset: int
-                 ) -> tuple[tuple[Prediction, ...], int]:
-    dataset = session.dataset
-    if not len(pool):
-        return (), 0
-    x, y = session.x_test[pool], session.y_test[pool]
-    with np.errstate(all="ignore"):
-        output = session.network.predict(x)
-    right = correct(dataset.task, y, output)
-    order = np.argsort(right, kind="stable")  # mistakes first, then in pool order
-    chosen = np.roll(order, -offset)[:PREDICTIONS_SHOWN]
-    shown = tuple(prediction(session, int(pool[k]), output[k], bool(right[k])) for k in chosen)
-    return shown, int((~right).sum())
-
-
-def prediction(session: TrainingSession, row: int, output: np.ndarray, right: bool
-               ) -> Prediction:
-    """Test row ``row`` as the network's ``output`` for it reads."""
-    dataset = session.dataset
-    top: tuple[tuple[str, float], ...] = ()
-    if dataset.task == "classes" and dataset.labels:
-        best = np.argsort(output)[::-1][:3]
-        top = tuple((dataset.labels[j], float(output[j])) for j in best)
-    image = None
-    if dataset.image_shape:
-        image = frozen(dataset.x_test[row].reshape(dataset.image_shape))
-    text = dataset.describe(dataset.x_test[row], dataset.y_test[row], output)
-    return Prediction(row, text, right, image, top)
-
-
 def take_snapshot(session: TrainingSession, state: TrainerState | None = None,
                   reuse: Snapshot | None = None, extras: Mapping[str, object] | None = None
                   ) -> Snapshot:
@@ -298,13 +268,14 @@ def take_snapshot(session: TrainingSession, state: TrainerState | None = None,
     if reuse is not None:
         layers, topology = reuse.layers, reuse.topology
         predictions, wrong, pool_size = reuse.predictions, reuse.wrong, reuse.pool
+        measured, measured_step = reuse.measured, reuse.measured_step
     else:
         probe = probe_rows(session)
         pool = np.arange(min(PREDICTION_POOL, len(session.x_test)))
-        predictions, wrong = _predictions(session, pool, state.offset)
+        predictions, wrong, measured = sample_predictions(session, pool, state.offset)
         row = predictions[0].row if predictions else None
         layers, topology = _layer_stats(session, probe), _topology(session, row, state.selected)
-        pool_size = len(pool)
+        pool_size, measured_step = len(pool), session.step_count
 
     cost_steps, cost = session.cost_history.steps(), session.cost_history.column("cost")
     cost = smooth(cost, max(1, len(cost) // 100))
@@ -325,6 +296,7 @@ def take_snapshot(session: TrainingSession, state: TrainerState | None = None,
         samples_per_second=state.samples_per_second, cost_steps=frozen(cost_steps),
         cost=frozen(cost), epoch_steps=frozen(epoch_steps), epoch_series=series, metrics=metrics,
         layers=layers, topology=topology, predictions=predictions, wrong=wrong, pool=pool_size,
+        test_rows=len(session.x_test), measured=measured, measured_step=measured_step,
         seq=state.seq, notes=state.notes, breakpoints=state.breakpoints,
         breakpoint=state.breakpoint, branches=state.branches, markers=state.markers,
         extras=dict(extras or {}), lab=state.lab,

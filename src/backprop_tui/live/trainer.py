@@ -21,7 +21,7 @@ from backprop_tui.errors import BackpropError
 from backprop_tui.live import commands
 from backprop_tui.live.boundary import regenerated
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
-from backprop_tui.live.commands import LADDERS, Command, along
+from backprop_tui.live.commands import LADDERS, Command, along, nudged
 from backprop_tui.live.config import RunConfig, build_session, expectation
 from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
 from backprop_tui.live.inspector import Inspection, inspect
@@ -170,11 +170,11 @@ class Trainer:
     def _nudge(self, name: str, direction: int) -> None:
         if name == "speed":
             self.speed = along(LADDERS["speed"], self.speed, direction)
-            self._restart_pacing()
-            return
+            return self._restart_pacing()
+        name = nudged(name, self.session.hyper.optimizer)
         largest = len(self.session.x_train) if name == "batch_size" else None
-        new = along(LADDERS[name], getattr(self.session.hyper, name), direction, largest)
-        self._set_hyper({name: new})
+        self._set_hyper({name: along(LADDERS[name], getattr(self.session.hyper, name), direction,
+                                     largest)})
 
     def _set_hyper(self, changes: dict[str, object]) -> None:
         self.session.set_hyperparameters(**changes)

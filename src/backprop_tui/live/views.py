@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_tui.engine import TrainingSession, correct, rebuild
-from backprop_tui.live.snapshot import HISTOGRAM_BINS, Prediction, frozen, prediction
+from backprop_tui.live.samples import Prediction, frozen, prediction
+from backprop_tui.live.snapshot import HISTOGRAM_BINS
 
 VIEW_ROWS = 2000
 """Test rows the confusion matrix counts (all of them for the small data sets)."""

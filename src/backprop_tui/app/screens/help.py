@@ -25,12 +25,30 @@ A network learns by **backpropagation**: each step takes a mini-batch, runs it f
   incoming weights are listed below.
 - **cost**: training cost per step (smoothed) and test cost per epoch, with the test
   accuracy (or R²). `g` switches to log10 of the cost.
-- **weights per layer**: weight statistics, gradient norm, the update-to-weight ratio
-  η·‖∇W‖/‖W‖ (green near 1e-3 is healthy), dead ReLUs or saturated sigmoid/tanh units and a
+- **weights per layer**: weight statistics, gradient norm ‖∇W‖, the update ratio
+  ‖ΔW‖/‖W‖ (the step the optimizer actually took, whatever the optimizer, over the weights
+  after it; near 1e-3 is healthy), dead ReLUs or saturated sigmoid/tanh units and a
   histogram of the weights.
 - **predictions**: test samples in the data set's own words, mistakes first.
 
 ## Keys
+"""
+
+COLOURS = """
+## What the colours mean
+- **update** (weights table): green 1e-4 … 1e-2, a healthy step; yellow smaller (barely
+  learning) or up to 0.1 (large); red above 0.1 or not a number (the step rivals the weights).
+- **inactive** (weights table): red in a hidden layer when more than half its units are dead
+  (ReLU) or saturated (sigmoid/tanh): they pass on almost no gradient. In the output layer
+  saturated outputs are confident answers, so it is red only when more than 1 % of the
+  outputs are saturated *and wrong* (more than 0.5 from the target).
+- Any figure in red that reads `nan` or `inf` has left the numbers: the training diverged.
+
+## The status bar
+`η` learning rate · `bs` batch size · `opt` optimizer · `β₁ β₂` Adam's decay rates · `ρ`
+RMSprop's decay rate · `μ` momentum (momentum, Nesterov) · `L2 L1` weight penalties ·
+`test acc @1,200`: measured on the test set with the weights at step 1,200 (the same
+weights the predictions panel counts). Narrow terminals drop the least needed fields first.
 """
 
 
@@ -59,7 +77,7 @@ def help_text() -> str:
              f"These keys work on the views and boundary screens too, where a screen does "
              f"not use the key itself: {shared}."]
     parts += [f"## {title}\n\n{keys_table(keys)}" for title, keys in SECTIONS]
-    return "\n\n".join([*parts, "Ctrl+P opens the command palette."])
+    return "\n\n".join([*parts, "Ctrl+P opens the command palette.", COLOURS])
 
 
 class HelpScreen(ModalScreen[None]):

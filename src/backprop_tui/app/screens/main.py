@@ -160,7 +160,8 @@ class MainScreen(LiveScreen):
         self.app.push_screen(NeuronForm(snapshot, *self.selected), chosen)
 
     def action_samples(self, direction: int) -> None:
-        self.link.send(Samples(direction))
+        """Page the predictions by as many samples as the panel shows."""
+        self.link.send(Samples(direction * self.query_one(PredictionsView).shown))
 
     def action_log_scale(self) -> None:
         self.query_one(CostPlot).toggle_log()

@@ -22,7 +22,7 @@ class MistakesPicture(PredictionsPicture):
         super().__init__(snapshot)
         self.title = header
 
-    def header(self) -> Text:
+    def header(self, width: int) -> Text:
         return Text(self.title, style="bold")
 
 

@@ -13,7 +13,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from backprop_tui.live.snapshot import Prediction, Snapshot
+from backprop_tui.live.samples import Prediction
+from backprop_tui.live.snapshot import Snapshot
 
 GAP = 3
 """Columns between side-by-side image samples."""
@@ -51,9 +52,26 @@ def half_blocks(image: np.ndarray) -> list[Text]:
 
 
 def mark(prediction: Prediction) -> Text:
-    """``✓ `` in green or ``✗ `` in red."""
+    """``✓ `` in green or ``✗ `` in red; regression (no right or wrong): the error first."""
+    if prediction.error is not None:
+        return Text(f"error {prediction.error:+.3g}  ", style="bold")
     symbol, style = MARKS[prediction.correct]
     return Text.assemble((symbol, style), " ")
+
+
+def wrapped(text: Text, width: int) -> list[Text]:
+    """``text`` over as many lines as it needs at ``width``, broken between words (later lines
+    indented by two), so no answer is cut off; only a line narrower than 8 cells is cut."""
+    lines: list[Text] = []
+    indent = ""
+    while text.cell_len > width - len(indent) >= 8:
+        room = width - len(indent)
+        cut = text.plain.rfind(" ", 0, room + 1)
+        head, tail = text.divide([cut if cut > 0 else room])
+        head.rstrip()
+        lines.append(Text(indent) + head)
+        text, indent = tail[len(tail.plain) - len(tail.plain.lstrip()):], "  "
+    return [*lines, fit(Text(indent) + text, width, pad=False)]
 
 
 def top_text(prediction: Prediction) -> Text:
@@ -73,22 +91,41 @@ class PredictionsPicture:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self.shown = len(snapshot.predictions)
+        """How many samples the last rendering showed (what ``p``/``P`` page by)."""
 
-    def header(self) -> Text:
+    def header(self, width: int) -> Text:
+        """``test @1,200: 9 of 539 wrong`` (the step whose weights are counted), then as much
+        of ``, mistakes first`` as fits; regression: ``largest error first``."""
         snap = self.snapshot
         if not snap.pool:
             return Text("test samples — none")
-        return Text(f"test samples — {snap.wrong} of {snap.pool} wrong (mistakes first)",
-                    style="bold")
+        rows = f"{snap.pool:,}" if snap.pool == snap.test_rows else \
+            f"the first {snap.pool:,} of {snap.test_rows:,}"
+        if snap.task == "regression":
+            parts = [f"test @{snap.measured_step:,}: {rows} rows", ", largest error first"]
+        else:
+            parts = [f"test @{snap.measured_step:,}: {snap.wrong} of {rows} wrong",
+                     ", mistakes first"]
+        if len(parts[0]) + len(parts[1]) <= width:
+            parts[0] += parts[1]
+        return Text(parts[0], style="bold")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        lines = [self.header()]
+        width, height = options.max_width, options.height or options.size.height
+        lines = [self.header(width)]
         predictions = self.snapshot.predictions
         if any(p.image is not None for p in predictions):
             lines += self._image_lines(predictions, width)
+            self.shown = len(predictions)
         else:
-            lines += [Text.assemble(mark(p), p.text) for p in predictions]
+            self.shown = 0
+            for p in predictions:
+                sample = wrapped(Text.assemble(mark(p), p.text), width)
+                if self.shown and len(lines) + len(sample) > height:
+                    break
+                lines += sample
+                self.shown += 1
         for line in lines:
             yield fit(line, width, pad=False)
 
@@ -128,20 +165,30 @@ class PredictionsPicture:
 class PredictionsView(Static):
     """Test samples, mistakes first, as the trainer last sent them."""
 
-    DEFAULT_CSS = "PredictionsView { height: auto; }"
+    DEFAULT_CSS = "PredictionsView { height: 1fr; }"
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__("test samples — waiting for the first snapshot", name=name, id=id,
                          classes=classes, markup=False)
         self.snapshot: Snapshot | None = None
+        self.picture: PredictionsPicture | None = None
+
+    @property
+    def shown(self) -> int:
+        """How many samples fit the panel at its last painting (at least 1)."""
+        return max(1, self.picture.shown if self.picture else 1)
 
     def show(self, snapshot: Snapshot) -> None:
-        """Render ``snapshot``'s predictions (laid out for the current width at paint time)."""
+        """Render ``snapshot``'s predictions (laid out for the current size at paint time)."""
         self.snapshot = snapshot
         if self.is_mounted and self.is_attached:
-            self.update(PredictionsPicture(snapshot))
+            self._draw(snapshot)
 
     def on_mount(self) -> None:
         if self.snapshot is not None:
-            self.update(PredictionsPicture(self.snapshot))
+            self._draw(self.snapshot)
+
+    def _draw(self, snapshot: Snapshot) -> None:
+        self.picture = PredictionsPicture(snapshot)
+        self.update(self.picture)

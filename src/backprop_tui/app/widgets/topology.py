@@ -67,12 +67,13 @@ def incoming_lines(topology: Topology, width: int) -> list[Text]:
         low, high = compact(float(weights.min())), compact(float(weights.max()))
     bias, values = compact(float(topology.incoming[-1])), weights.tolist()
     if len(values) <= MAX_LISTED:
-        body = [Text("weights:", style="dim")]
-        body += [Text(compact(w), style=sign_colour(w)) for w in values]
+        body = [Text(compact(w), style=sign_colour(w)) for w in values]
+        label = "weights: "
     else:
-        body = [Text("largest:", style="dim")] + [
-            Text.assemble((f"{i}:", "dim"), (compact(values[i]), sign_colour(values[i])))
-            for i in np.argsort(-np.abs(weights), kind="stable")[:TOP].tolist()]
+        body = [Text.assemble((f"{i}:", "dim"), (compact(values[i]), sign_colour(values[i])))
+                for i in np.argsort(-np.abs(weights), kind="stable")[:TOP].tolist()]
+        label = "largest: "
+    body[0] = Text(label, style="dim") + body[0]  # a label never ends a line without a value
     line = Text.assemble((f"layer {layer} neuron {neuron}:", "bold"), f" {len(values)} incoming"
                          f" weights  min {low} max {high} · bias {bias}")
     if line.cell_len <= width:
@@ -144,8 +145,7 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
     info = incoming_lines(topo, width)
     if snapshot.off_units:
         off = ", ".join(f"L{layer} n{neuron}" for layer, neuron in snapshot.off_units)
-        info = [*info[:1], *_pack([Text("off:", style="bold"), Text(off, style="dim")], width),
-                *info[1:]]
+        info = [*_pack([Text("off:", style="bold"), Text(off, style="dim")], width), *info]
     header_rows, summary, body, info_rows = len(headers), int(bool(hidden)), rows, len(info)
     if height is not None:  # keep headers, then the summary; the body gives way to ≤ 2 info
         header_rows = max(0, min(header_rows, height - 1))  # lines down to 5 rows

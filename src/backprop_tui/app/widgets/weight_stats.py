@@ -20,6 +20,10 @@ HEALTHY = (1e-4, 1e-2)
 DROPS = ("shape", "min", "max", "narrow", "bias", "std", "grad", "histogram", "mean", "inactive")
 """What goes, in order, until the table fits (``narrow`` halves the histogram)."""
 LEFT = {"layer", "shape", "inactive", "histogram"}
+ROOM = {"mean": 9, "std": 8, "min": 9, "max": 9, "bias": 9, "grad": 8, "update": 7,
+        "inactive": 10}
+"""The widest a column's values get (e.g. ``-1.23e-05``, ``dead 100 %``): columns keep this
+width whatever the current values, so none comes and goes from one frame to the next."""
 
 
 def number(value: float) -> Text:
@@ -37,13 +41,16 @@ def update_ratio(value: float) -> Text:
 
 
 def inactive(stats: LayerStats) -> Text:
-    """``dead 12 %`` (ReLU) or ``sat 3 %`` (sigmoid, tanh), red above half; else ``–``."""
+    """``dead 12 %`` (ReLU) or ``sat 3 %`` (sigmoid, tanh); else ``–``. Red in a hidden layer
+    above half; in the output layer (where saturated means confident) only when over 1 % of
+    the outputs are saturated on the wrong side."""
     label = ACTIVATIONS[stats.activation].inactive
     if not label:
         return Text("–", style="dim")
     percent = stats.inactive * 100
     text = f"{label} {percent:.0f} %" if math.isfinite(percent) else f"{label} nan"
-    return Text(text, style="bold red" if not percent <= 50 else "")
+    warning = not stats.wrong_saturated <= 0.01 if stats.output else not percent <= 50
+    return Text(text, style="bold red" if warning else "")
 
 
 def sparkline(stats: LayerStats, bins: int) -> Text:
@@ -90,7 +97,7 @@ def stats_table(layers: tuple[LayerStats, ...], width: int) -> Text:
             cells["histogram"] = narrow
         elif drop in keys:
             keys.remove(drop)
-        widths = [max(text.cell_len for text in cells[key]) for key in keys]
+        widths = [max(ROOM.get(key, 0), *(text.cell_len for text in cells[key])) for key in keys]
         if sum(widths) + len(widths) - 1 <= width:
             break
     lines = []
