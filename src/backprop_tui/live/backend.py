@@ -68,7 +68,8 @@ class Backend:
         try:
             with self._receive_lock:
                 if self._snapshots.poll(timeout):
-                    return self._snapshots.recv()
+                    message: Message = self._snapshots.recv()
+                    return message
         except (EOFError, OSError):
             self.closed = True
         return None

@@ -100,7 +100,7 @@ def _output_values(session: TrainingSession, output: np.ndarray) -> tuple[np.nda
 def point_classes(session: TrainingSession, y: np.ndarray) -> np.ndarray:
     """Each row's class: the argmax for several outputs, else 0 above the midpoint."""
     if y.shape[1] > 1:
-        return y.argmax(axis=1)
+        return np.asarray(y.argmax(axis=1))
     middle = 0.5 if session.network.loss.output.name in ("softmax", "sigmoid") else 0.0
     return np.where(y[:, 0] > middle, 0, 1)
 

@@ -34,7 +34,8 @@ def halve(image: np.ndarray) -> np.ndarray:
     """Average 2×2 blocks (odd edges padded by repeating the last row/column)."""
     rows, cols = image.shape
     padded = np.pad(image, ((0, rows % 2), (0, cols % 2)), mode="edge")
-    return padded.reshape(padded.shape[0] // 2, 2, padded.shape[1] // 2, 2).mean(axis=(1, 3))
+    blocks = padded.reshape(padded.shape[0] // 2, 2, padded.shape[1] // 2, 2)
+    return np.asarray(blocks.mean(axis=(1, 3)))
 
 
 def half_blocks(image: np.ndarray) -> list[Text]:
