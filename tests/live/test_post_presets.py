@@ -16,7 +16,7 @@ from sklearn.preprocessing import MinMaxScaler
 from backprop_tui import data
 from backprop_tui.engine.io import load
 from backprop_tui.headless import train
-from backprop_tui.live.commands import Configure, Run
+from backprop_tui.live.commands import Configure, Reset, Run
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.posts import POSTS
 from backprop_tui.live.trainer import Trainer
@@ -145,6 +145,8 @@ def test_trainer_says_what_to_expect_until_the_first_command(name):
     assert trainer.message == ""
     trainer.apply(Configure(PRESETS[name].config))
     assert trainer.message == POSTS[name].expect
+    trainer.apply(Reset())
+    assert trainer.message.endswith(" — " + POSTS[name].expect)
     assert Trainer(replace(PRESETS["adder"].config, paused=True)).message == ""
 
 

@@ -13,6 +13,9 @@ from backprop_tui.errors import BackpropError
 WHOLE_NUMBERS = ("batch_size", "decay_every", "schedule_epochs", "patience")
 NOT_NUMBERS = ("optimizer", "schedule", "early_stopping")
 DECAY_RATES = ("momentum", "beta1", "beta2", "rho")
+SYMBOLS = {"learning_rate": "η", "batch_size": "bs", "optimizer": "opt", "momentum": "μ",
+           "beta1": "β₁", "beta2": "β₂", "rho": "ρ"}
+"""How the screen abbreviates a hyperparameter (the help's status-bar legend explains them)."""
 """The optimizers' decay rates, each in [0, 1)."""
 
 

@@ -81,10 +81,11 @@ def _post_preset(name: str, title: str, speed: float | None) -> Preset:
     return Preset(name, title, config, post.expect)
 
 
-def expectation(config: RunConfig) -> str:
-    """What a preset that reproduces a post will show (empty for other runs)."""
+def expectation(config: RunConfig, before: str = "") -> str:
+    """What a preset that reproduces a post will show, after ``before`` (empty for other
+    runs)."""
     preset = PRESETS.get(config.preset)
-    return preset.expect if preset else ""
+    return before + preset.expect if preset and preset.expect else ""
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (

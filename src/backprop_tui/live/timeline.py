@@ -7,6 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from backprop_tui.engine import TrainingSession
+from backprop_tui.engine.hyper import SYMBOLS
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.recovery import advice
 from backprop_tui.live.snapshot import Branch, downsample, frozen
@@ -15,7 +16,6 @@ CHECKPOINT_EVERY = 250
 """Steps between two automatic checkpoints (one is also taken at every change)."""
 KEEP_CHECKPOINTS = 40
 KEEP_BRANCHES = 4
-LABELS = {"learning_rate": "η", "batch_size": "batch", "optimizer": "opt", "momentum": "μ"}
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ class Timeline:
 
     def changed(self, session: TrainingSession, changes: dict[str, object]) -> None:
         """Mark a hyperparameter change at the current step, and checkpoint there."""
-        label = " ".join(f"{LABELS.get(k, k)} {v:g}" if isinstance(v, float) else
-                         f"{LABELS.get(k, k)} {v}" for k, v in changes.items())
+        label = " ".join(f"{SYMBOLS.get(k, k)} {v:g}" if isinstance(v, float) else
+                         f"{SYMBOLS.get(k, k)} {v}" for k, v in changes.items())
         self.markers.append((session.step_count, label))
         self.save(session)
 

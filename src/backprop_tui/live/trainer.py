@@ -99,7 +99,7 @@ class Trainer:
             case commands.Reset():
                 self.session.reset()
                 self.timeline.restart(self.session)
-                self.message = "reset: fresh weights from the same seed"
+                self.message = "reset: fresh weights (same seed)" + expectation(self.config, " — ")
                 self._restart_pacing()
             case commands.Rewind():
                 self._rewind()

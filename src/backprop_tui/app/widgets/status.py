@@ -10,12 +10,12 @@ from textual.widget import Widget
 
 from backprop_tui.engine import OPTIMIZERS, format_sizes
 from backprop_tui.engine.activations import ACTIVATIONS
+from backprop_tui.engine.hyper import SYMBOLS
 from backprop_tui.engine.metrics import METRIC_TABLE, headline
 from backprop_tui.live.snapshot import Snapshot
 
 STATUS_STYLES = {"running": "bold green", "paused": "bold yellow", "diverged": "bold white on red"}
 LOSS_NAMES = {"binary_cross_entropy": "BCE", "cross_entropy": "CE", "mse": "MSE"}
-DECAY_LABELS = {"momentum": "μ", "beta1": "β₁", "beta2": "β₂", "rho": "ρ"}
 Field = tuple[int, Text]
 """(priority, text): the higher the priority number, the sooner it is dropped."""
 
@@ -72,10 +72,11 @@ def _settings(s: Snapshot) -> list[Field]:
     output = ACTIVATIONS[s.output].short if s.output in ACTIVATIONS else s.output
     fields: list[Field] = [
         (2, Text(f"{format_sizes(s.sizes)} {s.hidden}→{output} {LOSS_NAMES.get(s.loss, s.loss)}")),
-        (0, labelled("η", f"{h.learning_rate:g}")), (0, labelled("bs", str(h.batch_size))),
-        (0, labelled("opt", h.optimizer)),
+        (0, labelled(SYMBOLS["learning_rate"], f"{h.learning_rate:g}")),
+        (0, labelled(SYMBOLS["batch_size"], str(h.batch_size))),
+        (0, labelled(SYMBOLS["optimizer"], h.optimizer)),
     ]
-    fields += [(1, labelled(DECAY_LABELS[name], f"{getattr(h, name):g}"))
+    fields += [(1, labelled(SYMBOLS[name], f"{getattr(h, name):g}"))
                for name in OPTIMIZERS[h.optimizer].uses]
     fields += [(1, labelled("L2", f"{h.l2:g}")), (1, labelled("L1", f"{h.l1:g}"))]
     optional = [(h.clip, "clip", f"{h.clip:g}"), (h.dropout, "dropout", str(h.dropout)),
