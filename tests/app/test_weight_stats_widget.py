@@ -167,3 +167,14 @@ def test_columns_keep_their_place_whatever_the_values(snapshots):
                                                 for s in layers), width), width)[0]
                    for g, m in [(0.1, 0.2), (1.234e-05, -1.234e-05), (123.0, -0.000123)]}
         assert len(headers) == 1, (width, headers)
+
+
+def test_a_network_without_biases_says_so():
+    from backprop_tui.live.config import PRESETS, build_session
+    from backprop_tui.live.snapshot import take_snapshot
+
+    session, _ = build_session(PRESETS["regression-post"].config)
+    assert not session.network.bias  # the post's network has no biases
+    header, *rows = text_of(stats_table(take_snapshot(session).layers, 120), 120)
+    column = header.index("bias")
+    assert rows and all(row[column:column + 4] == "none" for row in rows)

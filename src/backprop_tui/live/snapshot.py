@@ -43,7 +43,8 @@ class LayerStats:
     weight_std: float
     weight_min: float
     weight_max: float
-    bias_mean: float
+    bias_mean: float | None
+    """None: the network has no biases."""
     grad_norm: float
     """‖∂C/∂W‖ on the probe batch (penalties included)."""
     update_ratio: float
@@ -222,7 +223,7 @@ def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats
         fan_in, fan_out = w.shape
         stats.append(LayerStats(
             index, fan_in, fan_out, name, float(w.mean()), float(w.std()), float(w.min()),
-            float(w.max()), float(b.mean()), g_norm,
+            float(w.max()), float(b.mean()) if net.bias else None, g_norm,
             step / w_norm if w_norm else math.inf, inactive,
             tuple(int(c) for c in counts), index == last, wrong,
         ))

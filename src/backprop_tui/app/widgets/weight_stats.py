@@ -76,7 +76,8 @@ COLUMNS: dict[str, tuple[str, Callable[[LayerStats], Text]]] = {
     "std": ("std", lambda s: number(s.weight_std)),
     "min": ("min", lambda s: number(s.weight_min)),
     "max": ("max", lambda s: number(s.weight_max)),
-    "bias": ("bias", lambda s: number(s.bias_mean)),
+    "bias": ("bias", lambda s: Text("none", style="dim") if s.bias_mean is None
+             else number(s.bias_mean)),
     "grad": ("‖∇W‖", lambda s: number(s.grad_norm)),
     "update": ("update", lambda s: update_ratio(s.update_ratio)),
     "inactive": ("inactive", inactive),
