@@ -7,7 +7,8 @@ verticals ``│`` and the footer's ``▏``. The rule, per segment:
 
 * it must not end in a truncation mark: a ``…`` glued to a letter or digit (``test w…``,
   ``pr…``); a free-standing ``…`` (a range ``-0.7 … 0.7``, ``when …``) is text;
-* when its text runs into the right edge (no blank before the border), its last token must
+* when its text runs into the right edge (at most one blank, a padding, before the border
+  or the terminal's edge), its last token must
   not be a cut word: letters that begin a word the app uses (any word of its sources) but are
   not a word themselves (``st`` of ``steps``, ``ear`` of ``earlier``, ``sp`` of ``space``).
 
@@ -52,7 +53,7 @@ def cut_words(lines: list[str]) -> list[str]:
             if re.search(r"[\w)%]…$", last):
                 found.append(f"row {row}: {text.strip()!r}")
                 continue
-            at_edge = len(text) == len(part) and (index < len(parts) - 1 or len(line) >= 80)
+            at_edge = len(part) - len(text) <= 1 and (index < len(parts) - 1 or len(line) >= 80)
             letters = re.fullmatch(r"[(\[]?([A-Za-z]+)", last)
             if at_edge and letters:
                 stem = letters.group(1).lower()
@@ -71,8 +72,9 @@ def top_box(app) -> list[str]:
 
 
 def histogram_rows_whole(lines: list[str]) -> list[str]:
-    rows = [part for line in lines for part in SEPARATORS.split(line)
-            if re.match(r"\s*\d+: \d+→\d+\s+[▁-█]", part)]
+    """Each histogram row (``1: 64→128 ▁▂█ │ ▁█▂ -0.75 … 0.73``) keeps its range whole."""
+    rows = [line[found.start():] for line in lines
+            for found in re.finditer(r"\d+: \d+→\d+", line)]
     return [f"no range on {row.strip()!r}" for row in rows
             if not re.search(r"-?[\d.]+(e-?\d+)? … -?[\d.]+", row)]
 
