@@ -283,3 +283,18 @@ async def test_rewind_key_goes_back_to_a_checkpoint_and_keeps_the_branch():
         await pilot.press("z")
         await wait_for(pilot, lambda: app.snapshot.step == 250)
         assert len(app.snapshot.branches) == 1 and "rewound to step 250" in status_of(app)
+
+
+async def test_picker_shows_the_network_trained_now_not_the_preset():
+    app = make_app()  # adder: 8-32-32-4 tanh
+    async with app.run_test(size=(100, 32)) as pilot:
+        await started(pilot)
+        await pilot.press("right_square_bracket", "a")  # one more hidden layer, next activation
+        await wait_for(pilot, lambda: len(app.snapshot.sizes) == 5
+                       and app.snapshot.hidden != "tanh")
+        hidden = app.snapshot.hidden
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PickerScreen))
+        now = str(app.screen.query_one("#picker-now").render())
+        assert f"8-32-32-32-4 {hidden} → sigmoid" in now and hidden != "tanh"
+        assert app.screen.query_one("#hidden").placeholder == "32-32-32"
