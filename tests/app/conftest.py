@@ -69,3 +69,18 @@ async def settled_after(pilot, step: int) -> None:
 
 async def started(pilot) -> None:
     await wait_for(pilot, lambda: pilot.app.snapshot is not None)
+
+
+def screen_lines(app) -> list[str]:
+    """The current screen as plain text, one string per terminal row (what a user reads)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      force_terminal=True, color_system="truecolor", legacy_windows=False,
+                      safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text().splitlines()[:height]

@@ -14,7 +14,7 @@ from backprop_tui.app.widgets.topology import TopologyView
 from backprop_tui.engine import Hyperparameters
 from backprop_tui.live.commands import Step
 
-from .conftest import make_app, started, wait_for
+from .conftest import make_app, screen_lines, started, wait_for
 
 
 def status_of(app) -> str:
@@ -153,7 +153,8 @@ async def test_sample_keys_cycle_the_predictions():
         await pilot.press("p")
         await wait_for(pilot, lambda: [p.row for p in app.snapshot.predictions] != rows)
         new = [p.row for p in app.snapshot.predictions]
-        assert new[:len(rows) - shown] == rows[shown:] and not set(new[:shown]) & set(rows[:shown])
+        assert len(rows) == app.snapshot.pool  # every test sum is carried: paging turns the ring
+        assert new == rows[shown:] + rows[:shown]
         await pilot.press("P")
         await wait_for(pilot, lambda: [p.row for p in app.snapshot.predictions] == rows)
 
@@ -289,3 +290,34 @@ async def test_rewind_key_goes_back_to_a_checkpoint_and_keeps_the_branch():
         await pilot.press("z")
         await wait_for(pilot, lambda: app.snapshot.step == 250)
         assert len(app.snapshot.branches) == 1 and "rewound to step 250" in status_of(app)
+
+
+async def test_picker_shows_the_network_trained_now_not_the_preset():
+    app = make_app()  # adder: 8-32-32-4 tanh
+    async with app.run_test(size=(100, 32)) as pilot:
+        await started(pilot)
+        await pilot.press("right_square_bracket", "a")  # one more hidden layer, next activation
+        await wait_for(pilot, lambda: len(app.snapshot.sizes) == 5
+                       and app.snapshot.hidden != "tanh")
+        hidden = app.snapshot.hidden
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PickerScreen))
+        now = str(app.screen.query_one("#picker-now").render())
+        assert f"8-32-32-32-4 {hidden} → sigmoid" in now and hidden != "tanh"
+        assert app.screen.query_one("#hidden").placeholder == "32-32-32"
+
+
+async def test_the_predictions_panel_is_filled_and_p_pages_by_what_it_shows():
+    app = make_app("circle")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.pause()
+        view = app.screen_stack[0].query_one(PredictionsView)
+        lines = [line for line in screen_lines(app)
+                 if "│" in line and ("✓" in line.split("│")[-2] or "✗" in line.split("│")[-2])]
+        assert len(lines) == view.shown == view.content_size.height - 1  # all rows but the header
+        rows = [p.row for p in app.snapshot.predictions]
+        await pilot.press("p")
+        await wait_for(pilot, lambda: [p.row for p in app.snapshot.predictions] != rows)
+        assert [p.row for p in app.snapshot.predictions][:len(rows) - view.shown] \
+            == rows[view.shown:]

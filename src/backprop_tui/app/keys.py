@@ -186,9 +186,15 @@ DIALOG = (Key("dialog_cancel", "Esc", "dismiss(None)", "Cancel",
               "Close a dialog (picker, file prompt, breakpoints, neuron lab) without changes"),)
 
 
+FOOTER_SHARED = ("help", "quit")
+"""The shared keys a screen with its own keys still lists in its footer (the rest are in
+the help and the palette), so an 80-column footer ends with a whole key."""
+
+
 def with_shared(own: tuple[Key, ...]) -> tuple[Key, ...]:
     """``own`` keys, then the main screen's shared keys on the keys ``own`` leaves free."""
     taken = {typed for key in own for typed in key.typed.split()}
-    shared = (replace(key, typed=" ".join(k for k in key.typed.split() if k not in taken))
+    shared = (replace(key, typed=" ".join(k for k in key.typed.split() if k not in taken),
+                      footer=key.footer and key.id in FOOTER_SHARED)
               for key in MAIN if key.shared)
     return own + tuple(key for key in shared if key.typed)

@@ -35,7 +35,8 @@ class GradientRow:
     shape: str
     """e.g. ``8→32 tanh``."""
     weight_error: float
-    bias_error: float
+    bias_error: float | None
+    """None for a network without biases."""
     checked: int
     ok: bool
 
@@ -75,7 +76,8 @@ def check_gradients(session: TrainingSession, source: GradientSource | None = No
     sizes = network.sizes
     report_rows = tuple(
         GradientRow(c.layer + 1, f"{sizes[c.layer]}→{sizes[c.layer + 1]} "
-                    f"{network.activation_name(c.layer)}", c.weight_error, c.bias_error,
+                    f"{network.activation_name(c.layer)}", c.weight_error,
+                    c.bias_error if network.bias else None,
                     c.checked, bool(c.error < tolerance))
         for c in checks
     )
@@ -106,7 +108,7 @@ def _float64(network: Network) -> Network:
 def verdict(rows: tuple[GradientRow, ...], tolerance: float) -> str:
     """One line: agreement with the largest error, or the first layer that disagrees."""
     def error(row: GradientRow) -> float:
-        return max(row.weight_error, row.bias_error)
+        return max(row.weight_error, row.bias_error or 0.0)
 
     for row in rows:
         if not row.ok:

@@ -85,6 +85,10 @@ def numbers(name: str, values: np.ndarray) -> Numbers:
     return Numbers(name, shape, summary=summary, top=top)
 
 
+NO_BIAS = "   (no bias)"
+"""Said where a network without biases (``Network(bias=False)``) has no b, ∂C/∂b or Δb."""
+
+
 def inspect(session: TrainingSession, sample: int | None = None) -> Inspection:
     """Inspect the step ``session`` would take next (or one on training row ``sample``)."""
     network, hyper = session.network, session.hyper
@@ -136,9 +140,13 @@ def _dims(*shape: int) -> str:
 def _forward(network: Network, trace: Trace, layer: int, m: int) -> Stage:
     n, f = layer, network.activation_name(layer - 1)
     fan_in, fan_out = network.sizes[n - 1], network.sizes[n]
-    equation = f"z{sub(n)} = a{sub(n - 1)}·W{sub(n)} + b{sub(n)},   a{sub(n)} = {f}(z{sub(n)})"
+    bias, shape = ((f" + b{sub(n)}", f" + b{sub(n)} ({fan_out})") if network.bias
+                   else ("", ""))
+    equation = f"z{sub(n)} = a{sub(n - 1)}·W{sub(n)}{bias},   a{sub(n)} = {f}(z{sub(n)})"
+    if not network.bias:
+        equation += NO_BIAS
     shapes = (f"z{sub(n)} ({_dims(m, fan_out)}) = a{sub(n - 1)} ({_dims(m, fan_in)}) · "
-              f"W{sub(n)} ({_dims(fan_in, fan_out)}) + b{sub(n)} ({fan_out})")
+              f"W{sub(n)} ({_dims(fan_in, fan_out)}){shape}")
     shown = [numbers(f"z{sub(n)}", trace.z[n - 1]), numbers(f"a{sub(n)}", trace.a[n])]
     if n == 1:
         shown.insert(0, numbers("a₀ = x", trace.a[0]))
@@ -172,19 +180,23 @@ def _gradient(network: Network, trace: Trace, layer: int, m: int, l2: float, l1:
     n, fan_in, fan_out = layer, network.sizes[layer - 1], network.sizes[layer]
     penalty = "".join(text for on, text in ((l2, f" + λ₂·W{sub(n)}"),
                                             (l1, f" + λ₁·sign(W{sub(n)})")) if on)
-    equation = (f"∂C/∂W{sub(n)} = a{sub(n - 1)}ᵀ·δ{sub(n)} / m{penalty},   "
-                f"∂C/∂b{sub(n)} = Σ_rows δ{sub(n)} / m   (m = {m})")
+    bias = f"∂C/∂b{sub(n)} = Σ_rows δ{sub(n)} / m" if network.bias else NO_BIAS.strip()
+    equation = f"∂C/∂W{sub(n)} = a{sub(n - 1)}ᵀ·δ{sub(n)} / m{penalty},   {bias}   (m = {m})"
     shapes = (f"∂C/∂W{sub(n)} ({_dims(fan_in, fan_out)}) = a{sub(n - 1)}ᵀ "
-              f"({_dims(fan_in, m)}) · δ{sub(n)} ({_dims(m, fan_out)}),   ∂C/∂b{sub(n)} "
-              f"({fan_out})")
-    return Stage("gradient", n, equation, shapes, (numbers(f"∂C/∂W{sub(n)}", trace.dW[n - 1]),
-                                                   numbers(f"∂C/∂b{sub(n)}", trace.db[n - 1])))
+              f"({_dims(fan_in, m)}) · δ{sub(n)} ({_dims(m, fan_out)})")
+    shown = [numbers(f"∂C/∂W{sub(n)}", trace.dW[n - 1])]
+    if network.bias:
+        shapes += f",   ∂C/∂b{sub(n)} ({fan_out})"
+        shown.append(numbers(f"∂C/∂b{sub(n)}", trace.db[n - 1]))
+    return Stage("gradient", n, equation, shapes, tuple(shown))
 
 
 def _change(network: Network, layer: int, dW: np.ndarray, db: np.ndarray, rule: str,
             rate: float) -> Stage:
     n, fan_in, fan_out = layer, network.sizes[layer - 1], network.sizes[layer]
     equation = f"W{sub(n)} ← W{sub(n)} + ΔW{sub(n)},   {rule}   (η = {rate:.4g})"
-    shapes = f"ΔW{sub(n)} ({_dims(fan_in, fan_out)}),   Δb{sub(n)} ({fan_out})"
-    return Stage("update", n, equation, shapes, (numbers(f"ΔW{sub(n)}", dW),
-                                                 numbers(f"Δb{sub(n)}", db)))
+    shapes = f"ΔW{sub(n)} ({_dims(fan_in, fan_out)})"
+    if not network.bias:
+        return Stage("update", n, equation + NO_BIAS, shapes, (numbers(f"ΔW{sub(n)}", dW),))
+    return Stage("update", n, equation, shapes + f",   Δb{sub(n)} ({fan_out})",
+                 (numbers(f"ΔW{sub(n)}", dW), numbers(f"Δb{sub(n)}", db)))

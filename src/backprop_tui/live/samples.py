@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 PREDICTION_POOL = 2000
 """Test rows the predictions panel counts and the status's test metrics are measured on
 (all of them in every set but MNIST, where 10,000 rows would cost 75 ms a snapshot)."""
-PREDICTIONS_SHOWN = 6
+PREDICTIONS_SHOWN = 24
+"""Samples a snapshot carries: more than the panel fits at 120×40, so it is never left
+with empty rows while there are samples to show (p/P page by as many as it shows)."""
 
 
 def frozen(array: np.ndarray) -> np.ndarray:

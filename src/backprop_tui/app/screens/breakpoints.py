@@ -13,13 +13,14 @@ from backprop_tui.errors import BackpropError
 from backprop_tui.live.breakpoints import Breakpoints
 
 FIELDS = (
-    ("cost_spike", "cost spike ×", "k: a step's cost over k × the last 50 steps' mean"),
-    ("dead_fraction", "dead units >", "fraction of a ReLU layer's units dead, 0 … 1"),
+    ("cost_spike", "cost spike ×", "a step's cost > k × mean of last 50"),
+    ("dead_fraction", "dead units >", "share of a ReLU layer dead, 0 … 1"),
     ("grad_norm", "gradient norm >", "global norm of a step's gradient"),
     ("target", "target ≥", "test {metric} at an epoch's end"),
     ("epoch", "epoch", "pause when this epoch completes"),
 )
-"""(Breakpoints field, label, hint) for each threshold input."""
+"""(Breakpoints field, label, hint) for each threshold input; a hint fits 40 columns (the
+form's width at 80×24) and wraps, never cut, if a metric's name makes it longer."""
 
 
 class BreakpointsScreen(ModalScreen[Breakpoints | None]):

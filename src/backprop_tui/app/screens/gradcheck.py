@@ -18,7 +18,7 @@ def cells(report: GradientReport) -> list[tuple[str | Text, ...]]:
     """One table row per weight layer: label, parameters checked, errors, ✓/✗."""
     return [
         (f"{row.layer}: {row.shape}", str(row.checked), f"{row.weight_error:.1e}",
-         f"{row.bias_error:.1e}",
+         "no bias" if row.bias_error is None else f"{row.bias_error:.1e}",
          Text("✓", style="bold green") if row.ok else Text("✗", style="bold red"))
         for row in report.rows
     ]

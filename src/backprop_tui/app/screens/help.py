@@ -24,7 +24,9 @@ A network learns by **backpropagation**: each step takes a mini-batch, runs it f
   evenly spaced neurons and say how many are hidden. Arrow keys select a neuron: its
   incoming weights are listed below.
 - **cost**: training cost per step (smoothed) and test cost per epoch, with the test
-  accuracy (or R²). `g` switches to log10 of the cost.
+  accuracy (or R²). `g` switches to log10 of the cost. A narrow legend abbreviates: `train`
+  and `test` costs, `acc` accuracy, `(R)` read on the right axis, `┄ earlier` branches, and
+  drops what does not fit (branches first, then the latest change).
 - **weights per layer**: weight statistics, gradient norm ‖∇W‖, the update ratio
   ‖ΔW‖/‖W‖ (the step the optimizer actually took, whatever the optimizer, over the weights
   after it; near 1e-3 is healthy), dead ReLUs or saturated sigmoid/tanh units and a

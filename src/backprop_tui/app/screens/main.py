@@ -140,7 +140,7 @@ class MainScreen(LiveScreen):
             if config is not None:
                 self.link.send(Configure(config))
 
-        self.app.push_screen(PickerScreen(self.link.config), chosen)
+        self.app.push_screen(PickerScreen(self.link.config, self.link.latest), chosen)
 
     def action_resize(self, direction: int) -> None:
         self.link.send(Resize(self.selected[0], direction))

@@ -16,16 +16,26 @@ from backprop_tui.data import names as dataset_names
 from backprop_tui.engine import format_sizes, parse_sizes
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.config import PRESETS, RunConfig, preset_for_dataset
+from backprop_tui.live.snapshot import Snapshot
+
+
+def network_now(snapshot: Snapshot) -> str:
+    """The network being trained, as the latest snapshot has it (after every change)."""
+    return (f"now training: {snapshot.dataset}, {format_sizes(snapshot.sizes)} "
+            f"{snapshot.hidden} → {snapshot.output}, {snapshot.hyper.optimizer}")
 
 
 class PickerScreen(ModalScreen[RunConfig | None]):
-    """Returns a new RunConfig, or None when cancelled."""
+    """Returns a new RunConfig, or None when cancelled; shows the network of ``now`` (the
+    latest snapshot), not the configuration the run started from."""
 
     BINDINGS = bindings(DIALOG)
 
-    def __init__(self, current: RunConfig) -> None:
+    def __init__(self, current: RunConfig, now: Snapshot | None = None) -> None:
         super().__init__()
         self.current = current
+        self.hidden_now = (now.sizes[1:-1] if now is not None else current.hidden_sizes)
+        self.now = network_now(now) if now is not None else ""
 
     def compose(self) -> ComposeResult:
         options = [Option(f"preset  {p.name:<16} {p.title}", id=f"preset:{p.name}")
@@ -34,12 +44,13 @@ class PickerScreen(ModalScreen[RunConfig | None]):
                     if name != "csv"]
         with Vertical(id="picker-body", classes="dialog"):
             yield Label("[b]Choose what to train[/b]  (Enter picks, Esc cancels)")
+            yield Label(self.now, id="picker-now", classes="hint", markup=False)
             yield OptionList(*options, id="choices")
             yield Label("or a data set by name, e.g. csv:path/to/file.csv (target = last column)",
                         classes="hint")
             yield Input(placeholder="data set", id="dataset")
             yield Label("hidden layers, e.g. 32-32 (empty: the choice's own)", classes="hint")
-            yield Input(placeholder=format_sizes(self.current.hidden_sizes), id="hidden")
+            yield Input(placeholder=format_sizes(self.hidden_now), id="hidden")
             with Horizontal(id="picker-buttons"):
                 yield Button("Train", variant="primary", id="train")
                 yield Button("Cancel", id="cancel")

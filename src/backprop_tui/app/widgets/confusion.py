@@ -17,6 +17,11 @@ DARK = "#1e1e1e"
 WAITING = "waiting for the trainer's views…"
 
 
+def first_fitting(texts: list[str], width: int) -> str:
+    """The first of ``texts`` (longest first) that fits ``width`` cells, else the last."""
+    return next((text for text in texts if len(text) <= width), texts[-1])
+
+
 def _cell(count: int, share: float, right: bool, width: int) -> Text:
     if not count:
         return Text(" " * (width - 1) + "·", style="dim")
@@ -24,14 +29,19 @@ def _cell(count: int, share: float, right: bool, width: int) -> Text:
     return Text(f"{count:>{width}}", style=f"bold #ffffff on {colour}")
 
 
-def confusion_text(views: Views) -> Text:
-    """The matrix with a header of predicted labels, each row its true label first."""
+def confusion_text(views: Views, room: int = 80) -> Text:
+    """The matrix with a header of predicted labels, each row its true label first: roomy
+    cells where ``room`` columns allow, else as narrow as the counts and labels."""
     matrix = views.confusion
     assert matrix is not None
     labels = views.labels
-    width = max(3, len(str(int(matrix.max(initial=0)))), *map(len, labels)) + 1
+    narrow = max(len(str(int(matrix.max(initial=0)))), *map(len, labels)) + 1
     label_width = max(4, *map(len, labels))
-    lines = [Text("rows: true class · columns: predicted", style="dim"),
+    width = max(4, narrow + 1)
+    if label_width + 1 + width * len(labels) > room:
+        label_width, width = max(map(len, labels)), narrow
+    lines = [Text(first_fitting(["rows: true class · columns: predicted",
+                                 "rows: true · columns: predicted"], room), style="dim"),
              Text.assemble(" " * (label_width + 1),
                            *((f"{label:>{width}}", "bold") for label in labels))]
     totals = np.maximum(matrix.sum(axis=1), 1)
@@ -53,7 +63,7 @@ def bits_text(views: Views) -> Text:
     return Text("\n").join(lines)
 
 
-def views_text(snapshot: Snapshot) -> Text:
+def views_text(snapshot: Snapshot, room: int = 80) -> Text:
     """What the panel shows for ``snapshot``'s task."""
     views = snapshot.views
     if snapshot.task == "regression":
@@ -61,7 +71,9 @@ def views_text(snapshot: Snapshot) -> Text:
                     style="dim")
     if views is None:
         return Text(WAITING, style="dim")
-    return confusion_text(views) if views.confusion is not None else bits_text(views)
+    if views.confusion is None:
+        return bits_text(views)
+    return confusion_text(views, room)
 
 
 class ConfusionView(Static):
@@ -69,6 +81,12 @@ class ConfusionView(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text(WAITING, style="dim"), id=id, markup=False)
+        self.snapshot: Snapshot | None = None
 
     def show(self, snapshot: Snapshot) -> None:
-        self.update(views_text(snapshot))
+        self.snapshot = snapshot
+        self.update(views_text(snapshot, self.content_size.width or 80))
+
+    def on_resize(self) -> None:
+        if self.snapshot is not None:
+            self.show(self.snapshot)

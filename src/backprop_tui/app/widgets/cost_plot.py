@@ -6,6 +6,7 @@ import math
 from time import monotonic
 
 import numpy as np
+from rich.cells import cell_len
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
@@ -95,7 +96,7 @@ class CostPlot(Widget):
 
     DEFAULT_CSS = """
     CostPlot { height: 1fr; }
-    CostPlot > #cost-legend { height: 1; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    CostPlot > #cost-legend { height: 1; width: 1fr; text-wrap: nowrap; }
     CostPlot > TimedPlot { height: 1fr; }
     """
 
@@ -193,40 +194,17 @@ class CostPlot(Widget):
 
     def _legend(self, metric: str | None, branches: int = 0,
                 markers: tuple[tuple[int, str], ...] = ()) -> Text:
-        legend = self._legend_text(metric, branches, markers, short=False)
-        if (branches or markers) and len(legend.plain.rstrip()) > self.size.width:
-            legend = self._legend_text(metric, branches, markers, short=True)
-        return legend
-
-    @staticmethod
-    def _legend_text(metric: str | None, branches: int, markers: tuple[tuple[int, str], ...],
-                     *, short: bool) -> Text:
-        """The legend; ``short`` squeezes it so a narrow plot still names the latest change."""
-        legend = Text(no_wrap=True, overflow="ellipsis")
-        gap = " " if short else "  "
-        names = {TRAIN: "train", TEST: "test"} if short else {TRAIN: TRAIN, TEST: TEST}
-        if metric:
-            name = METRIC_TABLE[metric].label
-            names[METRIC] = f"{name} (R)" if short else f"test {name} (right)"
-        for key, label in names.items():
-            legend.append(LEGEND_MARKS[key], style=Style(color=Color.from_rgb(*COLOURS[key])))
-            legend.append(f"{label}{gap}")
-        parts = []
-        if markers:
-            latest = markers[-1 if short else -LEGEND_MARKERS:]
-            parts.append(("│ ", MARKER_COLOUR, ", ".join(
-                f"{label} @{compact(step)}" for step, label in latest)))
-        if branches:
-            parts.append((BRANCH_MARK, BRANCH_COLOURS[-1],
-                          "earlier" if short else "earlier branches"))
-        if not short:
-            parts.reverse()  # roomy: branches, then the changes last
-        for mark, colour, label in parts:
-            legend.append(mark, style=Style(color=Color.from_rgb(*colour)))
-            legend.append(f"{label}{gap}")
-        if short:
-            legend.rstrip()
-        return legend
+        """The roomy legend when it fits the plot's width, else the short one, dropping its
+        items from the least needed (earlier branches, then the change, the metric) until it
+        fits: an item is shown whole or not at all."""
+        width = self.size.width
+        items = legend_items(metric, branches, markers, short=False)
+        if sum(cell_len(text) for _, text in items) <= width:
+            return legend_text(items)
+        items = legend_items(metric, branches, markers, short=True)
+        while len(items) > 1 and sum(cell_len(text) for _, text in items) > width:
+            items.pop()
+        return legend_text(items)
 
     def _draw(self, plt: Plot, metric: str | None, branches: int = 0,
               markers: tuple[tuple[int, str], ...] = ()) -> None:
@@ -261,3 +239,38 @@ class CostPlot(Widget):
             plt.yticks([0, 0.5, 1], ["0%", "50%", "100%"], yside="right")
         plt.xlabel("step")
         plt.ylabel(self.y_label)
+
+
+LegendItem = tuple[tuple[int, int, int], str]
+"""(mark colour, ``mark label`` with its trailing gap)."""
+
+
+def legend_items(metric: str | None, branches: int, markers: tuple[tuple[int, str], ...],
+                 *, short: bool) -> list[LegendItem]:
+    """The legend's items, most needed first. ``short`` abbreviates them (the help gives the
+    legend: ``(R)`` right axis, ``acc`` accuracy) and names only the latest change."""
+    gap = " " if short else "  "
+    names = {TRAIN: "train", TEST: "test"} if short else {TRAIN: TRAIN, TEST: TEST}
+    if metric:
+        name = METRIC_TABLE[metric]
+        names[METRIC] = f"{name.short} (R)" if short else f"test {name.label} (right)"
+    items = [(COLOURS[key], f"{LEGEND_MARKS[key]}{label}{gap}") for key, label in names.items()]
+    changes = []
+    if markers:
+        latest = markers[-1 if short else -LEGEND_MARKERS:]
+        changes.append((MARKER_COLOUR, "│ " + ", ".join(
+            f"{label} @{compact(step)}" for step, label in latest) + gap))
+    if branches:
+        changes.append((BRANCH_COLOURS[-1],
+                        f"{BRANCH_MARK}{'earlier' if short else 'earlier branches'}{gap}"))
+    return items + (changes if short else changes[::-1])
+
+
+def legend_text(items: list[LegendItem]) -> Text:
+    legend = Text(no_wrap=True)
+    for colour, text in items:
+        mark, label = text[:2], text[2:]
+        legend.append(mark, style=Style(color=Color.from_rgb(*colour)))
+        legend.append(label)
+    legend.rstrip()
+    return legend

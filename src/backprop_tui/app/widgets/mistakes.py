@@ -7,7 +7,7 @@ from dataclasses import replace
 from rich.text import Text
 from textual.widgets import Static
 
-from backprop_tui.app.widgets.confusion import WAITING
+from backprop_tui.app.widgets.confusion import WAITING, first_fitting
 from backprop_tui.app.widgets.predictions import PredictionsPicture
 from backprop_tui.live.snapshot import Snapshot
 
@@ -47,6 +47,9 @@ class MistakesView(Static):
         self.snapshot = snapshot
         self._draw()
 
+    def on_resize(self) -> None:
+        self._draw()
+
     def _draw(self) -> None:
         snapshot = self.snapshot
         views = snapshot.views if snapshot else None
@@ -60,6 +63,10 @@ class MistakesView(Static):
         if self.start >= len(mistakes):
             self.start = 0
         page = mistakes[self.start:self.start + PAGE]
-        header = (f"mistakes {self.start + 1}–{self.start + len(page)} of {len(mistakes)} shown "
-                  f"({views.wrong} of {views.rows} test rows wrong) · ←→ page")
+        shown = f"mistakes {self.start + 1}–{self.start + len(page)} of {len(mistakes)}"
+        header = first_fitting([
+            f"{shown} shown ({views.wrong} of {views.rows} test rows wrong) · ←→ page",
+            f"{shown} shown ({views.wrong} of {views.rows} test rows wrong)",
+            f"{shown} ({views.wrong}/{views.rows} test rows wrong)",
+            f"{shown} ({views.wrong}/{views.rows} wrong)"], self.content_size.width or 80)
         self.update(MistakesPicture(replace(snapshot, predictions=page), header))

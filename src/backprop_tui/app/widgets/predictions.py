@@ -117,8 +117,8 @@ class PredictionsPicture:
         lines = [self.header(width)]
         predictions = self.snapshot.predictions
         if any(p.image is not None for p in predictions):
-            lines += self._image_lines(predictions, width)
-            self.shown = len(predictions)
+            cards, self.shown = self._image_lines(predictions, width, height - 1)
+            lines += cards
         else:
             self.shown = 0
             for p in predictions:
@@ -130,7 +130,10 @@ class PredictionsPicture:
         for line in lines:
             yield fit(line, width, pad=False)
 
-    def _image_lines(self, predictions: tuple[Prediction, ...], width: int) -> list[Text]:
+    def _image_lines(self, predictions: tuple[Prediction, ...], width: int, room: int
+                     ) -> tuple[list[Text], int]:
+        """Rows of cards (picture beside its words) filling ``width``, as many rows as fit
+        ``room`` lines (at least one); returns the lines and how many samples they show."""
         images = [p.image if p.image is not None else np.zeros((2, 2)) for p in predictions]
         text_width = min(CARD_TEXT_MAX, max(max(cell_len(p.text) + 2, top_text(p).cell_len)
                                             for p in predictions))
@@ -139,24 +142,34 @@ class PredictionsPicture:
         if image_width > FULL_SIZE_MAX and full_row > width:
             images = [halve(image) for image in images]
             image_width = max(image.shape[1] for image in images)
-        card_width = image_width + 1 + text_width
-        per_row = max(1, (width + GAP) // (card_width + GAP))
-        height = max(2, *((image.shape[0] + 1) // 2 for image in images))
-        cards = [self._card(p, image, image_width, text_width, height)
+        text_width = max(8, min(text_width, width - image_width - 1))  # a card fits the panel
+        per_row = max(1, (width + GAP) // (image_width + 1 + text_width + GAP))
+        cards = [self._card(p, image, image_width, text_width)
                  for p, image in zip(predictions, images, strict=True)]
         lines: list[Text] = []
+        shown = 0
         for start in range(0, len(cards), per_row):
             row = cards[start:start + per_row]
-            for parts in zip(*row, strict=True):
+            height = max(len(card) for card in row)
+            if shown and len(lines) + height > room:
+                break
+            blank = [Text(" " * card[0].cell_len) for card in row]
+            for index in range(height):
+                parts = [card[index] if index < len(card) else blank[k]
+                         for k, card in enumerate(row)]
                 lines.append(Text(" " * GAP).join(parts))
-        return lines
+            shown += len(row)
+        return lines, shown
 
     @staticmethod
-    def _card(prediction: Prediction, image: np.ndarray, image_width: int, text_width: int,
-              height: int) -> list[Text]:
-        """``height`` lines of equal width: the picture, ✓/✗ with the text and the top-3."""
-        words = [Text.assemble(mark(prediction), prediction.text), top_text(prediction)]
+    def _card(prediction: Prediction, image: np.ndarray, image_width: int, text_width: int
+              ) -> list[Text]:
+        """Lines of equal width: the picture beside ✓/✗ with the text (wrapped between words)
+        and the top-3."""
+        words = [*wrapped(Text.assemble(mark(prediction), prediction.text), text_width),
+                 top_text(prediction)]
         pixels = half_blocks(image)
+        height = max(len(pixels), len(words))
         pixels += [Text()] * (height - len(pixels))
         words += [Text()] * (height - len(words))
         return [Text.assemble(fit(p, image_width), " ", fit(w, text_width))

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.app.widgets.colours import diverging_colour
-from backprop_tui.app.widgets.confusion import DARK, WAITING
+from backprop_tui.app.widgets.confusion import DARK, WAITING, first_fitting
 from backprop_tui.app.widgets.predictions import FULL_SIZE_MAX, fit, halve
 from backprop_tui.app.widgets.weight_stats import sparkline
 from backprop_tui.live.snapshot import Snapshot
@@ -36,33 +36,52 @@ def diverging_blocks(image: np.ndarray, scale: float) -> list[Text]:
             for up, down in zip(colours[::2], colours[1::2], strict=True)]
 
 
-def neuron_lines(views: Views, width: int) -> list[Text]:
-    """As many neuron pictures as fit ``width`` per row (large images halved), a caption with
-    the neurons' numbers under each row."""
+def neuron_lines(views: Views, width: int, height: int = 1000) -> list[Text]:
+    """As many neuron pictures as fit ``width`` per row (large images halved) and whole rows
+    as fit ``height``, a caption with the neurons' numbers under each row."""
     images = [halve(i) if i.shape[1] > FULL_SIZE_MAX else i for i in views.images]
     scale = max(float(np.nanmax(np.abs(i))) if np.isfinite(i).any() else 0.0 for i in images)
-    image_width = images[0].shape[1]
+    image_width, image_lines = images[0].shape[1], (images[0].shape[0] + 1) // 2
     per_row = max(1, (width + GAP) // (image_width + GAP))
-    lines = [Text(f"{len(images)} neurons' incoming weights, ±{scale:.2g} "
-                  "(orange −, blue +)", style="bold")]
-    for start in range(0, len(images), per_row):
-        row = [diverging_blocks(i, scale) for i in images[start:start + per_row]]
+    rows = max(1, (height - 1) // (image_lines + 1))
+    shown = min(len(images), rows * per_row)
+    count = f"{len(images)}" if shown == len(images) else f"{shown} of {len(images)}"
+    lines = [Text(first_fitting([
+        f"{count} neurons' incoming weights, ±{scale:.2g} (orange −, blue +)",
+        f"{count} neurons, ±{scale:.2g} (orange −, blue +)",
+        f"{count} neurons, ±{scale:.2g}"], width), style="bold")]
+    for start in range(0, shown, per_row):
+        row = [diverging_blocks(i, scale) for i in images[start:min(shown, start + per_row)]]
         for parts in zip(*row, strict=True):
             lines.append(Text(" " * GAP).join(parts))
-        numbers = views.neurons[start:start + per_row]
+        numbers = views.neurons[start:min(shown, start + per_row)]
         lines.append(Text(" " * GAP).join(fit(Text(f"#{n}"), image_width) for n in numbers))
         lines[-1].stylize("dim")
     return lines
 
 
-def histogram_lines(snapshot: Snapshot, views: Views, bins: int = 16) -> list[Text]:
-    """Per weight layer: its shape, the histogram now and at initialisation (same bins)."""
-    lines = [Text("weights per layer: now │ at initialisation (same bins)", style="bold")]
+LABEL = 12
+"""Columns of a histogram row's layer label (``1: 784→128``)."""
+
+
+def histogram_lines(snapshot: Snapshot, views: Views, width: int = 120,
+                    bins: int = 16) -> list[Text]:
+    """Per weight layer: its shape, the histogram now and at initialisation (same bins) and
+    the weights' range, on one line where it fits ``width``, else the label and range on one
+    line and the two histograms under it."""
+    title = first_fitting(["weights per layer: now │ at initialisation (same bins)",
+                           "now │ at initialisation (same bins)", "now │ at init"], width)
+    lines = [Text(title, style="bold")]
     for index, (now, initial) in enumerate(views.histograms):
         shape = f"{index + 1}: {snapshot.sizes[index]}→{snapshot.sizes[index + 1]}"
-        lines.append(Text.assemble(f"{shape:<12}", sparkline(now, bins), " │ ",  # type: ignore[arg-type]
-                                   sparkline(initial, bins),  # type: ignore[arg-type]
-                                   (f"  {now.weight_min:.2g} … {now.weight_max:.2g}", "dim")))
+        span = f"{now.weight_min:.2g} … {now.weight_max:.2g}"
+        one_line = LABEL + 2 * bins + 3 + 2 + len(span) <= width
+        narrow = bins if one_line else max(4, min(bins, (width - 3) // 2))
+        bars = Text.assemble(sparkline(now, narrow), " │ ", sparkline(initial, narrow))
+        if one_line:
+            lines.append(Text.assemble(f"{shape:<{LABEL}}", bars, (f"  {span}", "dim")))
+        else:
+            lines += [Text.assemble(f"{shape}  ", (span, "dim")), bars]
     return lines
 
 
@@ -87,9 +106,9 @@ class NeuronImages(Static):
             return Text(WAITING, style="dim")
         if not views.images:
             return Text("for image data sets only", style="dim")
-        width = self.content_size.width or 80
+        width, height = self.content_size.width or 80, self.content_size.height or 1000
         return Text("\n").join(fit(line, width, pad=False)
-                               for line in neuron_lines(views, width))
+                               for line in neuron_lines(views, width, height))
 
 
 class WeightHistograms(Static):
@@ -97,9 +116,16 @@ class WeightHistograms(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
+        self.snapshot: Snapshot | None = None
 
     def show(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
         if snapshot.views is None:
             self.update(Text(WAITING, style="dim"))
         else:
-            self.update(Text("\n").join(histogram_lines(snapshot, snapshot.views)))
+            width = self.content_size.width or 120
+            self.update(Text("\n").join(histogram_lines(snapshot, snapshot.views, width)))
+
+    def on_resize(self) -> None:
+        if self.snapshot is not None:
+            self.show(self.snapshot)
