@@ -3,8 +3,8 @@
     python benchmarks/startup.py [--runs 5] [--src PATH] [-- app options…]
 
 Starts the real console command (``backprop-tui`` beside this Python, else ``python -m
-backprop_tui``; the default preset unless app options follow ``--``) in a pseudo-terminal of 100×32 with TERM=xterm-256color, and times
-from the start of the process:
+backprop_tui``; the default preset unless app options follow ``--``) in a pseudo-terminal
+of 100×32 with TERM=xterm-256color, and times from the start of the process:
 
 - **first frame**: the first output that draws the app's screen (a panel's title or the
   status bar's text);
