@@ -58,8 +58,9 @@ def session_processes(sid: int) -> list[int]:
     return alive
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds to the first frame and to the first live step, for one start of the app."""
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds to the first frame, to the first live step, and from ``q`` until every
+    process has gone, for one start of the app."""
     controller, terminal = os.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
     start = time.perf_counter()
@@ -85,7 +86,9 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
                     int(n.replace(",", "")) >= 1 for n in LIVE_STEP.findall(text)):
                 first_step = now
         os.write(controller, b"q")
+        quitting = time.perf_counter()
         drain_until_exit(controller, process)
+        quit_time = time.perf_counter() - quitting
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -97,7 +100,7 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
             os.kill(pid, signal.SIGKILL)
         raise RuntimeError(f"processes left behind after quitting: {left}")
     assert first_frame is not None
-    return first_frame, first_step
+    return first_frame, first_step, quit_time
 
 
 def drain_until_exit(controller: int, process: subprocess.Popen[bytes]) -> None:
@@ -135,10 +138,11 @@ def main() -> None:
     print(f"{src}  load average {os.getloadavg()[0]:.2f}")
     frames, steps = [], []
     for run in range(args.runs):
-        frame, step = run_once(command, env)
+        frame, step, quit_time = run_once(command, env)
         frames.append(frame)
         steps.append(step)
-        print(f"run {run + 1}: first frame {frame:.3f} s  first step {step:.3f} s")
+        print(f"run {run + 1}: first frame {frame:.3f} s  first step {step:.3f} s  "
+              f"(quit and gone in {quit_time:.2f} s)")
     print(f"median of {args.runs}: first frame {statistics.median(frames):.3f} s  "
           f"first step {statistics.median(steps):.3f} s  "
           f"(load average {os.getloadavg()[0]:.2f})")
