@@ -26,7 +26,6 @@ from backprop_tui.live.config import (
     build_session,
     preset_for_dataset,
 )
-from backprop_tui.serve import DEFAULT_PORT, app_argv
 
 HYPER_HELP = {
     "learning_rate": "learning rate",
@@ -117,6 +116,8 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
 
 def parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The app's parser (with the subcommands) and the ``train`` subcommand's."""
+    from backprop_tui.serve import DEFAULT_PORT  # here: the trainer process imports this module
+
     common = common_options()
     app = Parser(
         prog="backprop-tui", parents=[common],
@@ -238,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return train(config, given)
         check_own_input(config)
         if args.command == "serve":
-            from backprop_tui.serve import serve
+            from backprop_tui.serve import DEFAULT_PORT, app_argv, serve
 
             options = {k: v for k, v in vars(args).items() if k not in ("command", "port")}
             return serve(app_argv(options, common_options()._actions),

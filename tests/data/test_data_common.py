@@ -65,3 +65,16 @@ def test_class_describer() -> None:
     describe = class_describer(("cat", "dog"), "pet:", lambda x: f"{x[0]:.0f} → ")
     line = describe(np.array([7.0]), np.array([0.0, 1.0]), np.array([0.884, 0.116]))
     assert line == "7 → pet: dog, predicted cat (88 %)"
+
+
+@pytest.mark.parametrize("n", [3, 10, 256, 539])
+@pytest.mark.parametrize("ratio", [0.3, 0.7, 0.8])
+@pytest.mark.parametrize("seed", [0, 5, 2**32 - 1])
+def test_plain_split_is_scikit_learns(n: int, ratio: float, seed: int) -> None:
+    from sklearn.model_selection import train_test_split
+
+    x = np.arange(3.0 * n).reshape(n, 3)
+    y = -np.arange(1.0 * n).reshape(n, 1)
+    expected = train_test_split(x, y, train_size=round(ratio * n), random_state=seed)
+    for ours, theirs in zip(split(x, y, train_ratio=ratio, seed=seed), expected, strict=True):
+        np.testing.assert_array_equal(ours, theirs)

@@ -17,8 +17,6 @@ from textual.worker import get_current_worker
 
 from backprop_tui.app.link import TrainerLink
 from backprop_tui.app.messages import GradientChecked, Inspected, SnapshotArrived, TrainerFailed
-from backprop_tui.app.screens.gradcheck import GradientCheckScreen
-from backprop_tui.app.screens.inspector import InspectorScreen
 from backprop_tui.app.screens.live import LiveScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.live.backend import Backend, Failure
@@ -118,6 +116,8 @@ class BackpropApp(App[None]):
 
     @on(GradientChecked)
     def show_gradient_check(self, event: GradientChecked) -> None:
+        from backprop_tui.app.screens.gradcheck import GradientCheckScreen  # not in first frame
+
         if self.is_running:
             if isinstance(self.screen, GradientCheckScreen):
                 self.pop_screen()
@@ -125,6 +125,8 @@ class BackpropApp(App[None]):
 
     @on(Inspected)
     def show_inspection(self, event: Inspected) -> None:
+        from backprop_tui.app.screens.inspector import InspectorScreen  # not in first frame
+
         if not self.is_running:
             return
         if isinstance(self.screen, InspectorScreen):

@@ -69,22 +69,30 @@ def split(
     With ``stratify`` (class codes) the split keeps class proportions when every class has
     enough members, and falls back to a plain shuffle otherwise.
     """
-    from sklearn.model_selection import train_test_split
-
     n = len(x)
     n_train = round(train_ratio * n)
     if not 1 <= n_train < n:
         raise BackpropError(f"{n} samples are too few to split with train_ratio {train_ratio:g}")
-    parts: list[np.ndarray] | None = None
     if stratify is not None:
+        from sklearn.model_selection import train_test_split
+
         try:
             parts = train_test_split(x, y, train_size=n_train, random_state=seed, stratify=stratify)
         except ValueError:  # a class too small to appear on both sides
-            parts = None
-    if parts is None:
-        parts = train_test_split(x, y, train_size=n_train, random_state=seed)
-    x_train, x_test, y_train, y_test = parts
-    return x_train, x_test, y_train, y_test
+            pass
+        else:
+            x_train, x_test, y_train, y_test = parts
+            return x_train, x_test, y_train, y_test
+    train, test = shuffled_split(n, n_train, seed)
+    return x[train], x[test], y[train], y[test]
+
+
+def shuffled_split(n: int, n_train: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) row indices of the plain shuffle scikit-learn's ``train_test_split``
+    makes with ``random_state=seed``: the test rows first in one seeded permutation. Done in
+    numpy, since importing scikit-learn takes longer than a built-in data set's whole start."""
+    permutation = np.random.RandomState(seed).permutation(n)
+    return permutation[n - n_train:], permutation[:n - n_train]
 
 
 def rows(array: Any) -> np.ndarray:

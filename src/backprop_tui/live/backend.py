@@ -20,7 +20,6 @@ from backprop_tui.live.config import RunConfig
 from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.inspector import Inspection
 from backprop_tui.live.snapshot import Snapshot
-from backprop_tui.live.trainer import Trainer
 
 SNAPSHOT_INTERVAL = 1 / 15
 """Seconds between snapshots while training."""
@@ -158,6 +157,8 @@ def _child_main(config: RunConfig, commands: Connection, snapshots: Connection) 
 def serve(config: RunConfig, commands: Connection, snapshots: Connection) -> None:
     """The trainer's loop: read commands, train, publish snapshots, until :class:`Quit` or
     the other end goes away."""
+    from backprop_tui.live.trainer import Trainer  # the UI process starts the trainer sooner
+
     try:
         trainer = Trainer(config)
     except BackpropError as error:

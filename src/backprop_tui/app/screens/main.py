@@ -12,11 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backprop_tui.app.keys import MAIN, bindings
-from backprop_tui.app.screens.boundary import BoundaryScreen
-from backprop_tui.app.screens.lab import NeuronForm
 from backprop_tui.app.screens.live import LiveScreen, titled
-from backprop_tui.app.screens.picker import PickerScreen
-from backprop_tui.app.screens.views import ViewsScreen
 from backprop_tui.app.widgets.boundary import on_plane
 from backprop_tui.app.widgets.cost_plot import CostPlot
 from backprop_tui.app.widgets.predictions import PredictionsView
@@ -135,7 +131,10 @@ class MainScreen(LiveScreen):
         self.query_one(TopologyView).move_to_layer(layer)
 
     # -- the main screen's own keys ----------------------------------------------------------
+    # The screens these keys open are imported when opened: the first frame needs none of them.
     def action_pick(self) -> None:
+        from backprop_tui.app.screens.picker import PickerScreen
+
         def chosen(config: RunConfig | None) -> None:
             if config is not None:
                 self.link.send(Configure(config))
@@ -149,6 +148,8 @@ class MainScreen(LiveScreen):
         self.link.send(LabToggle(*self.selected))
 
     def action_edit_neuron(self) -> None:
+        from backprop_tui.app.screens.lab import NeuronForm
+
         snapshot = self.link.latest
         if snapshot is None:
             return
@@ -174,7 +175,11 @@ class MainScreen(LiveScreen):
         self.link.send(Inspect(None))
 
     def action_views(self) -> None:
+        from backprop_tui.app.screens.views import ViewsScreen
+
         self.app.push_screen(ViewsScreen(self.link))
 
     def action_boundary(self) -> None:
+        from backprop_tui.app.screens.boundary import BoundaryScreen
+
         self.app.push_screen(BoundaryScreen(self.link))
