@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from time import monotonic
+from typing import Any
 
 import numpy as np
 from rich.cells import cell_len
@@ -20,6 +21,9 @@ from textual_plotext.plot import Plot
 
 from backprop_tui.engine.metrics import HEADLINES, METRIC_TABLE
 from backprop_tui.live.snapshot import Snapshot, downsample
+
+RIGHT: Any = "right"
+"""plotext's right axis (its annotations type ``yside`` as a float; it takes a side's name)."""
 
 REDRAW_INTERVAL = 0.2
 """Least seconds between plot redraws (plotext is the costliest thing on screen)."""
@@ -235,8 +239,8 @@ class CostPlot(Widget):
                 plt.vline(step, color=MARKER_COLOUR)
                 self.last_markers.append(int(step))
         if METRIC in plotted and metric and METRIC_TABLE[metric].percent:
-            plt.ylim(0, 1, yside="right")
-            plt.yticks([0, 0.5, 1], ["0%", "50%", "100%"], yside="right")
+            plt.ylim(0, 1, yside=RIGHT)
+            plt.yticks([0, 0.5, 1], ["0%", "50%", "100%"], yside=RIGHT)
         plt.xlabel("step")
         plt.ylabel(self.y_label)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Protocol
 
 from rich.text import Text
 from textual.app import RenderResult
@@ -53,7 +54,18 @@ def inactive(stats: LayerStats) -> Text:
     return Text(text, style="bold red" if warning else "")
 
 
-def sparkline(stats: LayerStats, bins: int) -> Text:
+class Counted(Protocol):
+    """Weight counts over equal bins from ``weight_min`` to ``weight_max``."""
+
+    @property
+    def histogram(self) -> tuple[int, ...]: ...
+    @property
+    def weight_min(self) -> float: ...
+    @property
+    def weight_max(self) -> float: ...
+
+
+def sparkline(stats: Counted, bins: int) -> Text:
     """The weight histogram in ``bins`` bars (neighbours merged), orange below zero, blue
     above; ``–`` when the weights are not finite."""
     counts = list(stats.histogram)
