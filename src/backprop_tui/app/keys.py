@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from textual.binding import Binding, BindingType
 
 from backprop_tui.data.toy2d import FEATURES
+from backprop_tui.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS
 
 NAMES = {"Space": "space", "Esc": "escape", "Enter": "enter", ",": "comma",
          "←": "left", "→": "right", "↑": "up", "↓": "down"}
@@ -83,10 +84,10 @@ MAIN = (
     Key("l2_down", "L", "nudge('l2', -1)", "L2−", "Weaker L2 penalty", shared=True),
     Key("l1_up", "k", "nudge('l1', 1)", "L1+", "Stronger L1 penalty", shared=True),
     Key("l1_down", "K", "nudge('l1', -1)", "L1−", "Weaker L1 penalty", shared=True),
-    Key("optimizer", "o", "cycle('optimizer')", "Optimizer", "Next optimizer: sgd, momentum, "
-        "nesterov, adam, rmsprop (weights kept)", footer=True, shared=True),
+    Key("optimizer", "o", "cycle('optimizer')", "Optimizer",
+        f"Next optimizer: {', '.join(OPTIMIZERS)} (weights kept)", footer=True, shared=True),
     Key("activation", "a", "cycle('hidden')", "Activation",
-        "Next hidden activation (new weights)", shared=True),
+        f"Next hidden activation: {', '.join(HIDDEN_ACTIVATIONS)} (new weights)", shared=True),
     Key("add_layer", "]", "layers(1)", "Add layer", "Add a hidden layer (new weights)",
         shared=True),
     Key("remove_layer", "[", "layers(-1)", "Remove layer",
