@@ -75,10 +75,10 @@ MAIN = (
         "Larger mini-batch (up to the full batch)", shared=True),
     Key("batch_size_down", "B", "nudge('batch_size', -1)", "Batch−",
         "Smaller mini-batch (down to 1)", shared=True),
-    Key("momentum_up", "m", "nudge('momentum', 1)", "Momentum+",
-        "More momentum (momentum and nesterov)", shared=True),
-    Key("momentum_down", "M", "nudge('momentum', -1)", "Momentum−", "Less momentum",
-        shared=True),
+    Key("momentum_up", "m", "nudge('momentum', 1)", "Decay+", "Raise the optimizer's decay "
+        "rate: μ (momentum, nesterov), β₁ (adam) or ρ (rmsprop); sgd has none", shared=True),
+    Key("momentum_down", "M", "nudge('momentum', -1)", "Decay−", "Lower the optimizer's decay "
+        "rate (μ, β₁ or ρ)", shared=True),
     Key("l2_up", "l", "nudge('l2', 1)", "L2+", "Stronger L2 penalty (weight decay)",
         shared=True),
     Key("l2_down", "L", "nudge('l2', -1)", "L2−", "Weaker L2 penalty", shared=True),
