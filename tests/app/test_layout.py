@@ -6,7 +6,8 @@ dimmed behind it are not what the user reads). A row is split into panel segment
 verticals ``│`` and the footer's ``▏``. The rule, per segment:
 
 * it must not end in a truncation mark: a ``…`` glued to a letter or digit (``test w…``,
-  ``pr…``); a free-standing ``…`` (a range ``-0.7 … 0.7``, ``when …``) is text;
+  ``pr…``), or a free-standing ``…`` against the right edge (``(61 …``); a ``…`` inside the
+  text (a range ``-0.7 … 0.7``) is text;
 * when its text runs into the right edge (at most one blank, a padding, before the border
   or the terminal's edge), its last token must
   not be a cut word: letters that begin a word the app uses (any word of its sources) but are
@@ -54,6 +55,9 @@ def cut_words(lines: list[str]) -> list[str]:
                 found.append(f"row {row}: {text.strip()!r}")
                 continue
             at_edge = len(part) - len(text) <= 1 and (index < len(parts) - 1 or len(line) >= 80)
+            if at_edge and last == "…":  # the text went on past the edge: ``(61 …``
+                found.append(f"row {row}: {text.strip()!r}")
+                continue
             letters = re.fullmatch(r"[(\[]?([A-Za-z]+)", last)
             if at_edge and letters:
                 stem = letters.group(1).lower()
@@ -160,6 +164,7 @@ def test_the_rule_catches_cut_words_and_passes_whole_ones():
     assert cut_words(["│ k: a step's cost over k × the last 50 st│"])
     assert cut_words(["│ ━ train  ┄ ear│"])
     assert not cut_words(["│ ━ train cost  • test cost  ━ test word accuracy │"])
+    assert cut_words(["│ ▀▀▀▀▀▀▀▀ ✗ true 7, predicted 9 (61 … │"])
     assert not cut_words(["│ weights: -0.75 … 0.73 │", "│              …+20      …+20   │"])
     assert not cut_words(["│ global norm of a step's gradient│"])
     assert histogram_rows_whole(["│ 1: 64→128   ▁▁▂▃ │ ▁▁▂▃   -0.75 … │"])
