@@ -17,7 +17,8 @@ def test_every_reported_metric_is_defined_and_every_task_has_a_headline_among_th
 def test_direction_and_format():
     assert [name for name, m in METRIC_TABLE.items() if not m.higher_is_better] == ["mae"]
     assert METRIC_TABLE["accuracy"].format(0.9721) == "97.2 %"
-    assert METRIC_TABLE["r2"].format(0.98765) == "0.988"
+    assert METRIC_TABLE["r2"].format(0.98765) == "0.9877"
+    assert METRIC_TABLE["r2"].format(0.99996) == "1.0000"  # not a rounded "1"
     assert METRIC_TABLE["mae"].format(12.345) == "12.3"
 
 

@@ -22,17 +22,20 @@ class Metric:
     short: str
     higher_is_better: bool = True
     percent: bool = False
+    spec: str = ".3g"
+    """How a value that is not a percentage is written."""
 
     def format(self, value: float) -> str:
-        """``97.2 %`` for a percentage, else three significant digits."""
-        return f"{100 * value:.1f} %" if self.percent else f"{value:.3g}"
+        """``97.2 %`` for a percentage, else as ``spec`` says (R²: ``0.9996``, never a
+        rounded ``1``)."""
+        return f"{100 * value:.1f} %" if self.percent else f"{value:{self.spec}}"
 
 
 METRIC_TABLE = {m.name: m for m in (
     Metric("accuracy", "accuracy", "acc", percent=True),
     Metric("bit_accuracy", "bit accuracy", "bit acc", percent=True),
     Metric("word_accuracy", "word accuracy", "word acc", percent=True),
-    Metric("r2", "R²", "R²"),
+    Metric("r2", "R²", "R²", spec=".4f"),
     Metric("mae", "MAE", "MAE", higher_is_better=False),
 )}
 """Every metric, by name."""
