@@ -162,3 +162,18 @@ def test_readme_line_works(line, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     run(line)
+
+
+@pytest.mark.parametrize("block", re.findall(r"^```python\n(.*?)^```", README, re.S | re.M),
+                         ids=lambda block: block.splitlines()[0])
+def test_readme_python_block_runs_and_prints_what_it_promises(block, capsys):
+    """Each ```python block runs as written; a ``# {…}`` comment on a print line is what it
+    prints, with ``…`` standing for the digits left out."""
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    promised = [line.split("# ", 1)[1] for line in block.splitlines()
+                if line.startswith("print(") and "# " in line]
+    assert len(printed) == len(promised)
+    for shown, promise in zip(printed, promised, strict=True):
+        pattern = ".*".join(re.escape(part) for part in promise.split("…"))
+        assert re.fullmatch(pattern, shown), (shown, promise)
