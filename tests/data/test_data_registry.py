@@ -12,7 +12,8 @@ import backprop_tui.data as data
 from backprop_tui.data import Dataset, load, names
 from backprop_tui.errors import BackpropError
 
-BUILT_IN = ["adder", "celsius", "circle", "digits", "gauss", "moons", "regression", "spiral", "xor"]
+BUILT_IN = ["adder", "blobs", "celsius", "circle", "digits", "function", "gauss", "gaussians",
+            "moons", "plane", "regression", "spiral", "xor"]
 
 
 def test_every_data_set_is_registered() -> None:

@@ -9,7 +9,7 @@ the network's inputs, computed from each point (x₁, x₂): see FEATURES and :f
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,9 +20,12 @@ from backprop_tui.data._common import (
     check_seed,
     class_describer,
     classes_dataset,
+    counts,
+    number,
+    rows,
     split,
 )
-from backprop_tui.data.base import Dataset, Loader, register
+from backprop_tui.data.base import Dataset, Describe, Loader, register
 from backprop_tui.errors import BackpropError
 
 EXTENT = 1.0
@@ -136,6 +139,69 @@ def _point(names: tuple[str, ...]) -> Callable[[np.ndarray], str]:
                                    for name, value in zip(names, x_row, strict=True)) + " → "
 
 
+@dataclass(frozen=True)
+class PlaneOptions:
+    """The checked options every 2-D set takes, plus a set's own (``extra``)."""
+
+    samples: int
+    noise: float
+    train_ratio: float
+    seed: int
+    features: tuple[str, ...]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def options(self) -> dict[str, object]:
+        """As the data set keeps them: ``features`` only when not the plain point."""
+        options: dict[str, object] = {"samples": self.samples, "noise": self.noise,
+                                      "train_ratio": self.train_ratio, "seed": self.seed,
+                                      **self.extra}
+        if ",".join(self.features) != PLAIN:
+            options["features"] = ",".join(self.features)
+        return options
+
+
+def plane_options(samples: object, noise: object, train_ratio: object, seed: object,
+                  features: str | Sequence[str], **extra: object) -> PlaneOptions:
+    """Check the options every 2-D set takes; ``extra`` are a set's own, already checked."""
+    return PlaneOptions(check_int("samples", samples, 10, 1_000_000),
+                        check_float("noise", noise, 0.0, 0.5), check_ratio(train_ratio),
+                        check_seed(seed), parse_features(features), extra)
+
+
+def plane_dataset(name: str, points: np.ndarray, targets: np.ndarray, chosen: PlaneOptions,
+                  labels: tuple[str, ...] = LABELS, detail: str = "") -> Dataset:
+    """A 2-D set split and fed to the network as ``chosen`` says: classes with ``labels``
+    (``targets`` are class codes, split stratified), regression without them (``targets``
+    are values, kept in their own units)."""
+    names = chosen.features
+    inputs = "" if ",".join(names) == PLAIN else ", inputs " + ", ".join(names)
+    summary = f"{name}{detail}, noise {chosen.noise:g}{inputs}"
+    raw_train, raw_test, train, test = split(
+        points, targets, train_ratio=chosen.train_ratio, seed=chosen.seed,
+        stratify=targets if labels else None)
+    x_train, x_test = feature_map(raw_train, names), feature_map(raw_test, names)
+    if labels:
+        dataset = classes_dataset(name, x_train, train, x_test, test, labels=labels,
+                                  describe=class_describer(labels, "class", _point(names)),
+                                  summary=summary, options=chosen.options)
+    else:
+        dataset = Dataset(name, rows(x_train), rows(train), rows(x_test), rows(test),
+                          task="regression", output="linear", loss="mse",
+                          describe=_value_describer(_point(names)),
+                          summary=f"{summary}, {counts(x_train, x_test)}",
+                          options=chosen.options)
+    return replace(dataset, points=(raw_train, raw_test))
+
+
+def _value_describer(lead: Callable[[np.ndarray], str]) -> Describe:
+    def describe(x_row: np.ndarray, y_row: np.ndarray, prediction_row: np.ndarray) -> str:
+        true, guess = float(np.ravel(y_row)[0]), float(np.ravel(prediction_row)[0])
+        return f"{lead(np.ravel(x_row))}value {number(true)}, predicted {number(guess)}"
+
+    return describe
+
+
 def _loader(name: str, generate: Generator) -> Loader:
     def load(
         samples: int = 400,
@@ -144,31 +210,9 @@ def _loader(name: str, generate: Generator) -> Loader:
         seed: int = 0,
         features: str = PLAIN,
     ) -> Dataset:
-        samples = check_int("samples", samples, 10, 1_000_000)
-        noise = check_float("noise", noise, 0.0, 0.5)
-        seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
-        names = parse_features(features)
-        options: dict[str, object] = {
-            "samples": samples, "noise": noise, "train_ratio": train_ratio, "seed": seed}
-        inputs = "" if ",".join(names) == PLAIN else ", inputs " + ", ".join(names)
-        if inputs:
-            options["features"] = ",".join(names)
-        points, codes = generate(samples, noise, seed)
-        raw_train, raw_test, codes_train, codes_test = split(
-            points, codes, train_ratio=train_ratio, seed=seed, stratify=codes
-        )
-        dataset = classes_dataset(
-            name,
-            feature_map(raw_train, names),
-            codes_train,
-            feature_map(raw_test, names),
-            codes_test,
-            labels=LABELS,
-            describe=class_describer(LABELS, "class", _point(names)),
-            summary=f"{name}, noise {noise:g}{inputs}",
-            options=options,
-        )
-        return replace(dataset, points=(raw_train, raw_test))
+        chosen = plane_options(samples, noise, train_ratio, seed, features)
+        points, codes = generate(chosen.samples, chosen.noise, chosen.seed)
+        return plane_dataset(name, points, codes, chosen)
 
     load.__name__ = load.__qualname__ = name
     load.__doc__ = f"2-D {name}: {generate.__doc__}"

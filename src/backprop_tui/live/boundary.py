@@ -68,6 +68,9 @@ class Boundary:
     """The step whose weights these are."""
     test: tuple[tuple[str, float], ...] = ()
     """(name, value) on the test set at that step: ``cost``, then the task's metrics."""
+    classes: np.ndarray | None = None
+    """rows × cols, read-only, for an output of more than 2 classes: the most likely class at
+    each pixel (``values`` is then its probability)."""
 
 
 def pixel_centres(cols: int, rows: int, extent: float = EXTENT) -> np.ndarray:
@@ -88,13 +91,19 @@ def hidden_unit(sizes: tuple[int, ...], unit: int) -> tuple[int, int] | None:
     return None
 
 
-def _output_values(session: TrainingSession, output: np.ndarray) -> tuple[np.ndarray, str, float]:
-    """The output as one signed value per point (positive: class 0, drawn blue)."""
+def _output_values(session: TrainingSession, output: np.ndarray
+                   ) -> tuple[np.ndarray, str, float, np.ndarray | None]:
+    """The output as one signed value per point (positive: class 0, drawn blue); for more
+    than 2 classes, the top probability and (last) the class it belongs to."""
     net, labels = session.network, session.dataset.labels
+    if output.shape[1] > 2:
+        return output.max(axis=1), "output: likeliest class, shade its P", 1.0, \
+            output.argmax(axis=1)
     name = labels[0] if labels else "class 0"
     if net.loss.output.name in ("softmax", "sigmoid"):
-        return output[:, 0] - 0.5, f"output: P({name}) − 0.5", 0.5
-    return output[:, 0], "output", float(np.nanmax(np.abs(output[:, 0]), initial=0.0))
+        return output[:, 0] - 0.5, f"output: P({name}) − 0.5", 0.5, None
+    return output[:, 0], "output value", float(np.nanmax(np.abs(output[:, 0]), initial=0.0)), \
+        None
 
 
 def point_classes(session: TrainingSession, y: np.ndarray) -> np.ndarray:
@@ -134,10 +143,10 @@ def build_boundary(session: TrainingSession, request: BoundaryRequest) -> Bounda
     unit = request.unit % units
     features = features_of(session)
     with np.errstate(all="ignore"):
-        where = hidden_unit(net.sizes, unit)
+        where, classes = hidden_unit(net.sizes, unit), None
         if where is None:
-            values, label, scale = _output_values(session, net.predict(_plane(cols, rows,
-                                                                              features)))
+            values, label, scale, classes = _output_values(
+                session, net.predict(_plane(cols, rows, features)))
         else:
             layer, neuron = where
             activations = net.forward(_plane(cols, rows, features)).a[layer]
@@ -150,7 +159,8 @@ def build_boundary(session: TrainingSession, request: BoundaryRequest) -> Bounda
         values, scale = np.sign(values), 1.0
     return Boundary(frozen(values.reshape(rows, cols)), EXTENT, _points(session), unit, units,
                     label, scale, request.discretize, features, thumbnails,
-                    session.step_count, test)
+                    session.step_count, test,
+                    None if classes is None else frozen(classes.reshape(rows, cols)))
 
 
 def _plane(cols: int, rows: int, features: tuple[str, ...]) -> np.ndarray:

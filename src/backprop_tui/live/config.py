@@ -111,11 +111,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         _preset(name, f"2-D {name} (as in TensorFlow Playground): tanh, SGD 0.03, batch 10",
                 name, (8, 8), "tanh", Hyperparameters(learning_rate=0.03, batch_size=10,
                                                       momentum=0.9, optimizer="momentum"))
-        for name in ("circle", "xor", "gauss", "moons")
+        for name in ("circle", "xor", "gauss", "moons", "blobs", "function", "plane")
     ),
     _preset("spiral", "2-D spiral (as in TensorFlow Playground): ReLU 16-16-8, Adam 0.003, "
             "batch 10", "spiral", (16, 16, 8), "relu",
             Hyperparameters(learning_rate=0.003, batch_size=10, optimizer="adam")),
+    _preset("gaussians", "2-D mixture of Gaussians (regression): tanh 16-16, Adam 0.01, "
+            "batch 10", "gaussians", (16, 16), "tanh",
+            Hyperparameters(learning_rate=0.01, batch_size=10, optimizer="adam")),
 )}
 DEFAULT_PRESET = "adder"
 

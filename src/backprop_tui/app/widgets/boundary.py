@@ -16,9 +16,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from backprop_tui.app.widgets.colours import NEGATIVE, POSITIVE, diverging_colour
+from backprop_tui.app.widgets.colours import CLASS_COLOURS, class_colour, diverging_colour
 from backprop_tui.app.widgets.predictions import fit
-from backprop_tui.data.toy2d import GENERATORS
+from backprop_tui.data.shapes2d import PLANE_SETS
 from backprop_tui.engine.metrics import METRIC_TABLE
 from backprop_tui.live.boundary import MAX_COLS, MAX_ROWS, Boundary
 from backprop_tui.live.snapshot import Snapshot
@@ -42,7 +42,7 @@ def _style(upper: str, lower: str) -> Style:
 
 @lru_cache(maxsize=64)
 def _point_style(cls: int, background: str) -> Style:
-    return Style(color=POSITIVE if cls == 0 else NEGATIVE, bgcolor=background, bold=True)
+    return Style(color=CLASS_COLOURS[cls % len(CLASS_COLOURS)], bgcolor=background, bold=True)
 
 
 def resample(values: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -67,9 +67,24 @@ def grid_size(width: int, height: int) -> tuple[int, int]:
 Cells = list[list[tuple[str, Style]]]
 
 
-def half_blocks(values: np.ndarray, scale: float, fade: float = 1.0) -> Cells:
-    """``values`` (2 × rows, cols) as rows of ``▀`` cells, two pixels each."""
-    colours = [[diverging_colour(v * fade, scale) for v in row] for row in values.tolist()]
+def diverging(values: np.ndarray, scale: float, fade: float = 1.0) -> list[list[str]]:
+    """Each of ``values`` on the orange–blue scale saturating at ±``scale``, times ``fade``."""
+    return [[diverging_colour(v * fade, scale) for v in row] for row in values.tolist()]
+
+
+def pixel_colours(boundary: Boundary, rows: int, cols: int) -> list[list[str]]:
+    """The plot's ``rows`` × ``cols`` pixel colours: orange–blue for one output or 2 classes,
+    else the likeliest class's colour, as strong as its probability; faded by FADE."""
+    values = resample(boundary.values, rows, cols)
+    if boundary.classes is None:
+        return diverging(values, boundary.scale, FADE)
+    winners = resample(boundary.classes, rows, cols)
+    return [[class_colour(int(k), FADE * p) for k, p in zip(row_k, row_p, strict=True)]
+            for row_k, row_p in zip(winners.tolist(), values.tolist(), strict=True)]
+
+
+def half_blocks(colours: list[list[str]]) -> Cells:
+    """Pixel ``colours`` (2 × rows, cols) as rows of ``▀`` cells, two pixels each."""
     return [[("▀", _style(up, down)) for up, down in zip(colours[r], colours[r + 1],
                                                          strict=True)]
             for r in range(0, len(colours) - 1, 2)]
@@ -77,16 +92,15 @@ def half_blocks(values: np.ndarray, scale: float, fade: float = 1.0) -> Cells:
 
 def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[Text]:
     """``rows`` lines of ``cols`` half-block cells, points drawn over them."""
-    values = resample(boundary.values, 2 * rows, cols)
-    cells = half_blocks(values, boundary.scale, FADE)
+    colours = pixel_colours(boundary, 2 * rows, cols)
+    cells = half_blocks(colours)
     extent = boundary.extent
     for x, y, cls, test in boundary.points.tolist():
         column = int((x + extent) / (2 * extent) * cols)
         row = int((extent - y) / (2 * extent) * rows)
         if (test and not show_test) or not (0 <= column < cols and 0 <= row < rows):
             continue
-        middle = (values[2 * row, column] + values[2 * row + 1, column]) / 2
-        background = diverging_colour(middle * FADE, boundary.scale)
+        background = colours[2 * row][column]
         cells[row][column] = (GLYPHS[bool(test)], _point_style(int(cls), background))
     return [Text.assemble(*line) for line in cells]
 
@@ -115,7 +129,8 @@ def _thumbnail_lines(boundary: Boundary, sizes: tuple[int, ...], hidden: str, wi
         more = f", first {len(values)} shown" if len(values) < count else ""
         lines.append(Text(f"layer {layer}: {count} {hidden}{more}"))
         scale = float(np.nanmax(np.abs(values), initial=0.0))
-        pictures = [half_blocks(resample(unit, side, side), scale) for unit in values]
+        pictures = [half_blocks(diverging(resample(unit, side, side), scale))
+                    for unit in values]
         for start in range(0, len(pictures), per_row):
             row_units = range(start, min(start + per_row, len(pictures)))
             for line in range(side // 2):
@@ -159,7 +174,7 @@ def header(boundary: Boundary, show_test: bool, width: int = 1000) -> list[Text]
 def on_plane(snapshot: Snapshot) -> bool:
     """Whether ``snapshot``'s data set has a boundary: a 2-D set, or 2 inputs (the rule of
     :func:`backprop_tui.live.boundary.on_plane`, read from a snapshot)."""
-    return snapshot.dataset in GENERATORS or snapshot.sizes[0] == 2
+    return snapshot.dataset in PLANE_SETS or snapshot.sizes[0] == 2
 
 
 class BoundaryView(Widget):

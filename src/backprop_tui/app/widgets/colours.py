@@ -23,12 +23,29 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
-@lru_cache(maxsize=2048)
-def _blend(level: int, neutral: str) -> str:
-    end, start = _rgb(POSITIVE if level >= 0 else NEGATIVE), _rgb(neutral)
-    t = abs(level) / LEVELS
-    r, g, b = (round(s + (e - s) * t) for s, e in zip(start, end, strict=True))
+@lru_cache(maxsize=4096)
+def _mix(start: str, end: str, level: int) -> str:
+    """``level`` / LEVELS of the way from ``start`` to ``end``."""
+    t = level / LEVELS
+    r, g, b = (round(s + (e - s) * t) for s, e in zip(_rgb(start), _rgb(end), strict=True))
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _blend(level: int, neutral: str) -> str:
+    return _mix(neutral, POSITIVE if level >= 0 else NEGATIVE, abs(level))
+
+
+CLASS_COLOURS = (POSITIVE, NEGATIVE, "#2ca02c", "#8e44ad", "#d62728", "#17becf")
+"""One colour per class, in the order of backprop_tui.data.shapes2d.COLOURS (blue, orange,
+green, purple, red, teal); two classes keep Playground's blue and orange."""
+
+
+def class_colour(cls: int, strength: float) -> str:
+    """``#rrggbb`` for class ``cls``'s colour at ``strength`` (0 neutral … 1 full)."""
+    if math.isnan(strength):
+        return NOT_A_NUMBER
+    level = round(max(0.0, min(1.0, strength)) * LEVELS)
+    return _mix(NEUTRAL, CLASS_COLOURS[cls % len(CLASS_COLOURS)], level)
 
 
 def diverging_colour(value: float, scale: float, neutral: str = NEUTRAL) -> str:
