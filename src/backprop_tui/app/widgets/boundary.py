@@ -72,13 +72,13 @@ def diverging(values: np.ndarray, scale: float, fade: float = 1.0) -> list[list[
     return [[diverging_colour(v * fade, scale) for v in row] for row in values.tolist()]
 
 
-def pixel_colours(boundary: Boundary, rows: int, cols: int) -> list[list[str]]:
-    """The plot's ``rows`` × ``cols`` pixel colours: orange–blue for one output or 2 classes,
-    else the likeliest class's colour, as strong as its probability; faded by FADE."""
-    values = resample(boundary.values, rows, cols)
+def pixel_colours(boundary: Boundary, values: np.ndarray) -> list[list[str]]:
+    """The colours of ``values`` (the boundary resampled to the plot's pixels): orange–blue
+    for one output or 2 classes, else the likeliest class's colour, as strong as its
+    probability; faded by FADE."""
     if boundary.classes is None:
         return diverging(values, boundary.scale, FADE)
-    winners = resample(boundary.classes, rows, cols)
+    winners = resample(boundary.classes, *values.shape)
     return [[class_colour(int(k), FADE * p) for k, p in zip(row_k, row_p, strict=True)]
             for row_k, row_p in zip(winners.tolist(), values.tolist(), strict=True)]
 
@@ -92,7 +92,8 @@ def half_blocks(colours: list[list[str]]) -> Cells:
 
 def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[Text]:
     """``rows`` lines of ``cols`` half-block cells, points drawn over them."""
-    colours = pixel_colours(boundary, 2 * rows, cols)
+    values = resample(boundary.values, 2 * rows, cols)
+    colours = pixel_colours(boundary, values)
     cells = half_blocks(colours)
     extent = boundary.extent
     for x, y, cls, test in boundary.points.tolist():
@@ -100,7 +101,9 @@ def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[T
         row = int((extent - y) / (2 * extent) * rows)
         if (test and not show_test) or not (0 <= column < cols and 0 <= row < rows):
             continue
-        background = colours[2 * row][column]
+        background = colours[2 * row][column] if boundary.classes is not None else \
+            diverging_colour((values[2 * row, column] + values[2 * row + 1, column]) / 2 * FADE,
+                             boundary.scale)  # the cell's two pixels, averaged
         cells[row][column] = (GLYPHS[bool(test)], _point_style(int(cls), background))
     return [Text.assemble(*line) for line in cells]
 

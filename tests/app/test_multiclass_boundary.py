@@ -29,7 +29,7 @@ def test_each_pixel_has_the_colour_of_its_likeliest_class():
     expected = forward(session.network, pixel_centres(30, 20)).argmax(axis=1).reshape(20, 30)
     np.testing.assert_array_equal(boundary.classes, expected)
     assert len(np.unique(expected)) == 5
-    colours = pixel_colours(boundary, 20, 30)
+    colours = pixel_colours(boundary, boundary.values)  # the pixels as built, no resampling
     neutral = np.array([int(NEUTRAL[i:i + 2], 16) for i in (1, 3, 5)])
     for (row, col), cls in np.ndenumerate(expected):
         pixel = np.array([int(colours[row][col][i:i + 2], 16) for i in (1, 3, 5)])
