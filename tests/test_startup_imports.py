@@ -46,8 +46,8 @@ NOT_IN_FIRST_FRAME = [
     "textual.widgets._markdown", "textual.widgets._data_table", "backprop_tui.live.trainer",
     "backprop_tui.replay", "backprop_tui.app.screens.help", "backprop_tui.app.screens.views",
     "backprop_tui.app.screens.boundary", "backprop_tui.app.screens.inspector",
-    "backprop_tui.app.screens.gradcheck", "backprop_tui.app.screens.picker",
-    "backprop_tui.app.screens.lab",
+    "backprop_tui.app.screens.gradcheck", "backprop_tui.app.screens.overfit",
+    "backprop_tui.app.screens.picker", "backprop_tui.app.screens.lab",
 ]
 NOT_IN_TRAINER = ["sklearn", "scipy", "textual", "rich", "plotext", "textual_serve", "asyncio"]
 

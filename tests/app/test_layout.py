@@ -111,6 +111,8 @@ CASES = {
     "lab": ("adder", ("w",), named("NeuronForm")),
     "gradcheck": ("adder", ("c",), named("GradientCheckScreen")),
     "gradcheck-no-bias": ("regression-post", ("c",), named("GradientCheckScreen")),
+    "overfit": ("adder", ("O",), named("OverfitScreen")),
+    "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
 }
 

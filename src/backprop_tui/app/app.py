@@ -16,7 +16,13 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from backprop_tui.app.link import TrainerLink
-from backprop_tui.app.messages import GradientChecked, Inspected, SnapshotArrived, TrainerFailed
+from backprop_tui.app.messages import (
+    GradientChecked,
+    Inspected,
+    OverfitChecked,
+    SnapshotArrived,
+    TrainerFailed,
+)
 from backprop_tui.app.screens.live import LiveScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.live.backend import Backend, Failure
@@ -25,6 +31,7 @@ from backprop_tui.live.commands import Command
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.inspector import Inspection
+from backprop_tui.live.overfit import OverfitReport
 from backprop_tui.live.snapshot import Snapshot
 
 
@@ -86,6 +93,8 @@ class BackpropApp(App[None]):
             self.post_message(GradientChecked(message))
         elif isinstance(message, Inspection):
             self.post_message(Inspected(message))
+        elif isinstance(message, OverfitReport):
+            self.post_message(OverfitChecked(message))
         else:
             self.post_message(SnapshotArrived(message))
 
@@ -122,6 +131,15 @@ class BackpropApp(App[None]):
             if isinstance(self.screen, GradientCheckScreen):
                 self.pop_screen()
             self.push_screen(GradientCheckScreen(event.report))
+
+    @on(OverfitChecked)
+    def show_overfit_check(self, event: OverfitChecked) -> None:
+        from backprop_tui.app.screens.overfit import OverfitScreen  # not in first frame
+
+        if self.is_running:
+            if isinstance(self.screen, OverfitScreen):
+                self.pop_screen()
+            self.push_screen(OverfitScreen(event.report))
 
     @on(Inspected)
     def show_inspection(self, event: Inspected) -> None:

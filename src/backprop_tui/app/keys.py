@@ -118,6 +118,9 @@ MAIN = (
         shared=True),
     Key("gradcheck", "c", "gradcheck", "Gradient check", "Check backprop's gradient against "
         "finite differences on the next mini-batch, per layer"),
+    Key("overfit", "O", "overfit", "Overfit batch", "Overfit one batch: train a throw-away "
+        "copy on the next mini-batch alone and say whether its cost gets near zero (a network "
+        "that cannot is broken); the run itself is untouched"),
     Key("inspect", "i", "inspect", "Inspector", "Pause and step through the next mini-batch's "
         "forward pass, backward pass, gradients and update, with the engine's numbers; Enter "
         "takes the step"),

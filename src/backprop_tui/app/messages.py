@@ -9,6 +9,7 @@ from textual.message import Message
 from backprop_tui.live.backend import Failure
 from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.inspector import Inspection
+from backprop_tui.live.overfit import OverfitReport
 from backprop_tui.live.snapshot import Snapshot
 
 
@@ -34,6 +35,13 @@ class GradientChecked(Message):
     """The trainer's answer to a gradient check."""
 
     report: GradientReport
+
+
+@dataclass
+class OverfitChecked(Message):
+    """The trainer's answer to the overfit-one-batch check."""
+
+    report: OverfitReport
 
 
 @dataclass

@@ -19,6 +19,7 @@ from backprop_tui.live.commands import Command, Quit
 from backprop_tui.live.config import RunConfig
 from backprop_tui.live.gradcheck import GradientReport
 from backprop_tui.live.inspector import Inspection
+from backprop_tui.live.overfit import OverfitReport
 from backprop_tui.live.snapshot import Snapshot
 
 SNAPSHOT_INTERVAL = 1 / 15
@@ -35,7 +36,7 @@ class Failure:
     fatal: bool = False
 
 
-Message = Snapshot | Failure | GradientReport | Inspection
+Message = Snapshot | Failure | GradientReport | Inspection | OverfitReport
 
 
 class Backend:

@@ -184,6 +184,12 @@ class GradCheck(Command):
 
 
 @dataclass(frozen=True)
+class OverfitBatch(Command):
+    """Train a throw-away copy on the next mini-batch alone: can it fit it? (The live session
+    is untouched.)"""
+
+
+@dataclass(frozen=True)
 class Inspect(Command):
     """Pause and inspect the next step: training row ``row``, or the mini-batch (None)."""
 

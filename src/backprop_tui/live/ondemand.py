@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backprop_tui.engine import TrainingSession
+from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
@@ -36,6 +37,16 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
 BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary}
+
+
+def want(wanted: dict[str, object], view: str, params: object) -> None:
+    """Record in ``wanted`` that ``view`` is wanted with ``params`` (None: no longer)."""
+    if view not in BUILDERS:
+        raise BackpropError(f"unknown view {view!r}; there are: {', '.join(BUILDERS)}")
+    if params is None:
+        wanted.pop(view, None)
+    else:
+        wanted[view] = params
 
 
 def build_extras(session: TrainingSession, memo: Memo, wanted: Mapping[str, object],

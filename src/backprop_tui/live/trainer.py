@@ -26,7 +26,8 @@ from backprop_tui.live.config import RunConfig, build_session, expectation
 from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
 from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
-from backprop_tui.live.ondemand import BUILDERS, Memo, build_extras
+from backprop_tui.live.ondemand import Memo, build_extras, want
+from backprop_tui.live.overfit import OverfitReport, overfit_batch
 from backprop_tui.live.record import recorder_for
 from backprop_tui.live.runfile import save_network
 from backprop_tui.live.snapshot import Snapshot, TrainerState, take_snapshot
@@ -43,8 +44,8 @@ class Trainer:
     """Applies commands to a session and trains it at the chosen speed."""
 
     gradient_source: GradientSource | None = None
-    """Replaces backprop's gradients in the gradient check (a test double); None: backprop."""
-    reply: GradientReport | Inspection | None = None
+    """Replaces backprop's gradients in the gradient and overfit checks (a test double)."""
+    reply: GradientReport | Inspection | OverfitReport | None = None
     """A command's answer for the UI, sent (then cleared) after the command."""
 
     def __init__(self, config: RunConfig) -> None:
@@ -133,9 +134,11 @@ class Trainer:
             case commands.SetBreakpoints(breakpoints):
                 self._watch(breakpoints)
             case commands.Want(view, params):
-                self._want(view, params)
+                want(self.wanted, view, params)
             case commands.GradCheck():
                 self.reply = check_gradients(self.session, self.gradient_source)
+            case commands.OverfitBatch():
+                self.reply = overfit_batch(self.session, self.gradient_source)
             case commands.Inspect(row):
                 self._inspect(row)
             case commands.InspectApply(row):
@@ -232,14 +235,6 @@ class Trainer:
         self.breakpoints = breakpoints
         self.watcher = Watcher(breakpoints)
         self._watching = breakpoints.thresholds
-
-    def _want(self, view: str, params: object) -> None:
-        if view not in BUILDERS:
-            raise BackpropError(f"unknown view {view!r}; there are: {', '.join(BUILDERS)}")
-        if params is None:
-            self.wanted.pop(view, None)
-        else:
-            self.wanted[view] = params
 
     def _inspect(self, row: int | None) -> None:
         """Pause and inspect the next step (training row ``row``, or the mini-batch)."""

@@ -25,6 +25,7 @@ from backprop_tui.live.commands import (
     GradCheck,
     Inspect,
     LabToggle,
+    OverfitBatch,
     Resize,
     Samples,
     Select,
@@ -170,6 +171,10 @@ class MainScreen(LiveScreen):
     def action_gradcheck(self) -> None:
         self.notify("gradient check: comparing with finite differences…", timeout=2)
         self.link.send(GradCheck())
+
+    def action_overfit(self) -> None:
+        self.notify("overfit one batch: training a copy on the next mini-batch…", timeout=2)
+        self.link.send(OverfitBatch())
 
     def action_inspect(self) -> None:
         self.link.send(Inspect(None))
