@@ -1,17 +1,15 @@
-"""The Textual app: starts the screens, reads the trainer and hands its replies on.
-
-The keys and their actions belong to the screens (screens/main.py, screens/live.py), the key
-table to keys.py; the screens reach the trainer through a :class:`TrainerLink`.
-"""
+"""The Textual app: starts the screens, reads the trainer and hands its replies on (keys
+belong to the screens and keys.py; screens reach the trainer through a TrainerLink)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -34,6 +32,11 @@ from backprop_tui.live.inspector import Inspection
 from backprop_tui.live.overfit import OverfitReport
 from backprop_tui.live.snapshot import Snapshot
 
+ANNOUNCE: dict[type, Callable[[Any], Message]] = {
+    Failure: TrainerFailed, GradientReport: GradientChecked, Inspection: Inspected,
+    OverfitReport: OverfitChecked}
+"""The UI message that carries each kind of trainer reply (anything else is a snapshot)."""
+
 
 class BackpropApp(App[None]):
     """Watch a neural network learn, and steer it."""
@@ -41,8 +44,7 @@ class BackpropApp(App[None]):
     TITLE = "backprop-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     ENABLE_COMMAND_PALETTE = True
-    main: MainScreen
-    """The first screen: it stays at the bottom of the stack."""
+    main: MainScreen  # the first screen: it stays at the bottom of the stack
 
     def __init__(self, config: RunConfig, backend: Backend,
                  first: TrainerMessage | None = None) -> None:
@@ -87,16 +89,7 @@ class BackpropApp(App[None]):
                 self._dispatch(message)
 
     def _dispatch(self, message: TrainerMessage) -> None:
-        if isinstance(message, Failure):
-            self.post_message(TrainerFailed(message))
-        elif isinstance(message, GradientReport):
-            self.post_message(GradientChecked(message))
-        elif isinstance(message, Inspection):
-            self.post_message(Inspected(message))
-        elif isinstance(message, OverfitReport):
-            self.post_message(OverfitChecked(message))
-        else:
-            self.post_message(SnapshotArrived(message))
+        self.post_message(ANNOUNCE.get(type(message), SnapshotArrived)(message))
 
     @on(SnapshotArrived)
     def show_snapshot(self, event: SnapshotArrived) -> None:
@@ -124,22 +117,18 @@ class BackpropApp(App[None]):
             self.notify(event.failure.message, severity="error", timeout=6)
 
     @on(GradientChecked)
-    def show_gradient_check(self, event: GradientChecked) -> None:
-        from backprop_tui.app.screens.gradcheck import GradientCheckScreen  # not in first frame
-
-        if self.is_running:
-            if isinstance(self.screen, GradientCheckScreen):
-                self.pop_screen()
-            self.push_screen(GradientCheckScreen(event.report))
-
     @on(OverfitChecked)
-    def show_overfit_check(self, event: OverfitChecked) -> None:
-        from backprop_tui.app.screens.overfit import OverfitScreen  # not in first frame
+    def show_report(self, event: GradientChecked | OverfitChecked) -> None:
+        """Open a check's dialog, in place of an older one of its kind."""
+        from backprop_tui.app.screens.gradcheck import GradientCheckScreen  # not in first frame
+        from backprop_tui.app.screens.overfit import OverfitScreen
 
+        screen = GradientCheckScreen(event.report) if isinstance(event, GradientChecked) \
+            else OverfitScreen(event.report)
         if self.is_running:
-            if isinstance(self.screen, OverfitScreen):
+            if type(self.screen) is type(screen):
                 self.pop_screen()
-            self.push_screen(OverfitScreen(event.report))
+            self.push_screen(screen)
 
     @on(Inspected)
     def show_inspection(self, event: Inspected) -> None:
