@@ -148,6 +148,43 @@ class Regenerate(Command):
     change: int | str
 
 
+@dataclass(frozen=True)
+class AddRows(Command):
+    """Add training rows: ``features`` as the data set's points (a 2-D set's (x₁, x₂), fed
+    through its input features; other data sets' network inputs) and ``targets`` encoded
+    like the training targets (one-hot classes, or the values). The test set is untouched."""
+
+    RECORDED: ClassVar[bool] = True
+    features: tuple[tuple[float, ...], ...]
+    targets: tuple[tuple[float, ...], ...]
+
+    def __post_init__(self) -> None:
+        """Rows of floats as tuples (a recording's JSON gives lists)."""
+        for name in ("features", "targets"):
+            try:
+                rows = tuple(tuple(float(v) for v in row) for row in getattr(self, name))
+            except (TypeError, ValueError):
+                raise TypeError(f"{name} must be rows of numbers") from None
+            object.__setattr__(self, name, rows)
+
+
+@dataclass(frozen=True)
+class RemoveNearest(Command):
+    """Remove the training point nearest to (``x``, ``y``) on the plane (a 2-D set's raw
+    point; otherwise the first two inputs)."""
+
+    RECORDED: ClassVar[bool] = True
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class ClearRows(Command):
+    """Remove every training row (training pauses until rows are added)."""
+
+    RECORDED: ClassVar[bool] = True
+
+
 # -- commands that do not change training ------------------------------------------------------
 @dataclass(frozen=True)
 class Select(Command):
@@ -239,6 +276,13 @@ class Want(Command):
 
     view: str
     params: object
+
+
+@dataclass(frozen=True)
+class SavePoints(Command):
+    """Write the 2-D set's points, training (as edited) and test, to CSV file ``path``."""
+
+    path: str
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from backprop_tui.engine import (
     HIDDEN_ACTIVATIONS,
     OPTIMIZERS,
     Diverged,
+    NoTrainingRows,
     Stopped,
     format_sizes,
     rebuild,
@@ -28,6 +29,7 @@ from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
 from backprop_tui.live.ondemand import Memo, build_extras, want
 from backprop_tui.live.overfit import OverfitReport, overfit_batch
+from backprop_tui.live.points import NO_POINTS, POINT_COMMANDS, carry_out
 from backprop_tui.live.record import recorder_for
 from backprop_tui.live.runfile import save_network
 from backprop_tui.live.snapshot import Snapshot, TrainerState, take_snapshot
@@ -155,6 +157,8 @@ class Trainer:
                     else self.selected or (0, -1)
                 self._lab(toggle(self.session, neuron(self.session, chosen, hidden_only=True),
                                  on))
+            case _ if isinstance(command, POINT_COMMANDS):
+                self.message = carry_out(self.session, command, self.timeline)
             case commands.Quit():
                 self.close()
             case _:
@@ -270,8 +274,9 @@ class Trainer:
         except Diverged as diverged:
             self._rewind(self.watcher.diverged(self.session) or str(diverged))
             return False
-        except Stopped:
+        except (Stopped, NoTrainingRows) as stopped:
             self.running, self.epoch_target = False, None
+            self.message = NO_POINTS if isinstance(stopped, NoTrainingRows) else self.message
             return False
         if self.session.stopped:
             self.running, self.epoch_target = False, None
