@@ -109,6 +109,8 @@ def remove_nearest(session: TrainingSession, x: float, y: float) -> str:
 def clear(session: TrainingSession) -> str:
     """Remove every training point."""
     removed = len(session.x_train)
+    if not removed:
+        raise BackpropError("there are no training points left to remove")
     session.clear_rows()
     _with_points(session, plane_points(session)[:0])
     return f"removed all {removed} training points (test set unchanged); {NO_POINTS}"
