@@ -166,6 +166,20 @@ BOUNDARY = (  # short footer words: all of them fit 80 columns; n N r R 1–7 ar
     *(Key(f"feature_{number}", str(number), f"feature({number - 1})", f"Input {name}",
           f"Feed the network {name} or stop (reshapes the first layer)")
       for number, name in enumerate(FEATURES, start=1)),
+    Key("cursor_left", "←", "cursor(-1, 0)", "cursor ←", "Move the point cursor left"),
+    Key("cursor_right", "→", "cursor(1, 0)", "cursor →", "Move the point cursor right"),
+    Key("cursor_up", "↑", "cursor(0, -1)", "cursor ↑", "Move the point cursor up"),
+    Key("cursor_down", "↓", "cursor(0, 1)", "cursor ↓", "Move the point cursor down"),
+    Key("place_point", "Enter", "place", "place", "Add a training point of the chosen class "
+        "(or value) at the cursor (a left click adds one where you click)"),
+    Key("remove_point", "Delete Backspace", "remove", "remove", "Remove the training point "
+        "nearest the cursor (a right or Ctrl click removes the one nearest the click)"),
+    Key("point_class", "p", "next_choice", "class", "Next class (or value, for regression) "
+        "that placing adds"),
+    Key("clear_points", "c", "clear_points", "clear", "Remove every training point (the "
+        "test set stays; training pauses until you place some)"),
+    Key("save_points", "w", "save_points", "save CSV", "Save the points, training (as "
+        "edited) and test, as CSV; load them with --dataset csv:PATH"),
 )
 
 INSPECTOR = (

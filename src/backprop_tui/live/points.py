@@ -10,49 +10,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from backprop_tui.data.toy2d import feature_map
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
-from backprop_tui.live.boundary import features_of, point_classes
+from backprop_tui.live.boundary import features_of
 from backprop_tui.live.commands import AddRows, ClearRows, Command, RemoveNearest, SavePoints
 from backprop_tui.live.runfile import write_csv
-from backprop_tui.live.timeline import Timeline
+
+if TYPE_CHECKING:
+    from backprop_tui.live.trainer import Trainer
 
 NO_POINTS = "no training points: place some with a click or Enter on the boundary screen (h)"
-LEVELS = (1.0, 0.5, 0.0, -0.5, -1.0)
-"""The values a point of a regression set can be placed with (its data ranges about ±1)."""
 POINT_COMMANDS = (AddRows, RemoveNearest, ClearRows, SavePoints)
 SPLIT = "split"
 """The CSV column saying whether a row is a ``train`` or a ``test`` row."""
-
-
-class Choice(NamedTuple):
-    """One kind of point that can be placed: its name, its target row and its colour's
-    class (as the plane draws points)."""
-
-    name: str
-    target: tuple[float, ...]
-    colour: int
-
-
-def choices(session: TrainingSession) -> tuple[Choice, ...]:
-    """What can be placed: one point per class, or a regression set's LEVELS (one output);
-    none for other targets."""
-    dataset, outputs = session.dataset, session.y_test.shape[1]
-    if dataset.task == "classes":
-        names = dataset.labels or tuple(f"class {k}" for k in range(outputs))
-        targets = [tuple(float(v) for v in row) for row in np.eye(outputs)]
-    elif dataset.task == "regression" and outputs == 1:
-        names, targets = tuple(f"value {v:+g}" for v in LEVELS), [(v,) for v in LEVELS]
-    else:
-        return ()
-    colours = point_classes(session, np.array(targets))
-    return tuple(Choice(name, target, int(colour))
-                 for name, target, colour in zip(names, targets, colours, strict=True))
 
 
 def plane_points(session: TrainingSession) -> np.ndarray:
@@ -146,9 +121,10 @@ def _rows(values: tuple[tuple[float, ...], ...]) -> np.ndarray:
     return np.array(values, dtype=float)
 
 
-def carry_out(session: TrainingSession, command: Command, timeline: Timeline) -> str:
-    """Carry out one of POINT_COMMANDS; an edit is marked (and checkpointed) on the
-    timeline. Returns what happened, for the status line."""
+def carry_out(trainer: Trainer, command: Command) -> None:
+    """Carry out one of POINT_COMMANDS for ``trainer``: an edit is marked (and checkpointed)
+    on its timeline and said in its status (clearing and saving in a note too)."""
+    session = trainer.session
     match command:
         case AddRows(features, targets):
             message = add(session, _rows(features), _rows(targets))
@@ -156,9 +132,11 @@ def carry_out(session: TrainingSession, command: Command, timeline: Timeline) ->
             message = remove_nearest(session, x, y)
         case ClearRows():
             message = clear(session)
+            trainer.notes.append(message)
         case SavePoints(path):
-            return save_points(session, path)
+            trainer.notes.append(save_points(session, path))
+            return
         case _:
             raise BackpropError(f"not a points command: {command!r}")
-    timeline.changed(session, {"train points": len(session.x_train)})
-    return message
+    trainer.timeline.changed(session, {"train points": len(session.x_train)})
+    trainer.message = message

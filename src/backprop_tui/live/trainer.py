@@ -158,7 +158,7 @@ class Trainer:
                 self._lab(toggle(self.session, neuron(self.session, chosen, hidden_only=True),
                                  on))
             case _ if isinstance(command, POINT_COMMANDS):
-                self.message = carry_out(self.session, command, self.timeline)
+                carry_out(self, command)
             case commands.Quit():
                 self.close()
             case _:
