@@ -63,7 +63,7 @@ def test_added_points_are_appended_exactly_and_the_test_set_stays():
     assert_test_set_unchanged(before, run)
     # the next epoch's order covers every row, the new ones included
     assert sorted(run.session.epoch_order) == list(range(len(placed) + len(before["x_train"])))
-    assert "added 2 points: 202 training points, test set unchanged" == run.message
+    assert run.message == "added 2 points: 202 training points, test set unchanged"
     run.apply(Step(3))
     assert run.session.step_count == 10
 
