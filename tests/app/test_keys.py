@@ -19,9 +19,9 @@ from backprop_tui.live.config import PRESETS
 
 from .conftest import make_app, started, wait_for
 
-TYPED = re.compile(r"[!-~]|F\d{1,2}|Ctrl\+[A-Z]|Space|Esc|Enter|[←→↑↓]")
-"""A key as a person types it: a printable character, F1, Ctrl+S, Space, Esc, Enter, an
-arrow."""
+TYPED = re.compile(r"[!-~]|F\d{1,2}|Ctrl\+[A-Z]|Space|Esc|Enter|Delete|Backspace|[←→↑↓]")
+"""A key as a person types it: a printable character, F1, Ctrl+S, Space, Esc, Enter,
+Delete, Backspace, an arrow."""
 
 
 def test_every_key_has_its_own_id():
