@@ -15,6 +15,8 @@ from backprop_tui.cli import main
 from backprop_tui.live.backend import ThreadBackend
 from backprop_tui.live.commands import (
     AddLayer,
+    AddRows,
+    ClearRows,
     Configure,
     Cycle,
     Epoch,
@@ -22,6 +24,7 @@ from backprop_tui.live.commands import (
     Quit,
     Regenerate,
     RemoveLayer,
+    RemoveNearest,
     Reset,
     Resize,
     Rewind,
@@ -169,6 +172,7 @@ RECORDED = [Run(True), Step(3), Epoch(), Reset(), Rewind(), Nudge("l2", -1),
             SetHyper({"learning_rate": 0.5, "optimizer": "adam"}), Cycle("hidden"), AddLayer(),
             RemoveLayer(), Resize(2, -1), Configure(PRESETS["circle"].config),
             Regenerate("features", "x1,x2"), Regenerate("noise", 1)]
+RECORDED += [AddRows(((0.5, -0.25),), ((1.0, 0.0),)), RemoveNearest(0.5, -0.25), ClearRows()]
 
 
 def test_every_recorded_command_is_in_the_list_and_no_other():

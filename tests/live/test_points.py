@@ -189,6 +189,11 @@ def test_a_split_column_decides_the_split_of_any_csv(tmp_path):
         data.load(f"csv:{path}")
 
 
+def test_saving_is_not_recorded_and_edits_are():
+    assert not SavePoints.RECORDED and AddRows.RECORDED and RemoveNearest.RECORDED
+    assert ClearRows.RECORDED
+
+
 def test_only_2d_sets_save_points(tmp_path):
     run = Trainer(replace(PRESETS["adder"].config, paused=True))
     with pytest.raises(BackpropError, match="only the 2-D data sets"):
