@@ -137,6 +137,9 @@ MAIN = (
         "Write the cost history as CSV (per step and per epoch)", shared=True),
     Key("write_config", "Ctrl+W", "save('config')", "Write config", "Write the current "
         "configuration as TOML; read it back with --config FILE", shared=True),
+    Key("projection", "j", "projection", "Projection", "The test set's inputs and a chosen "
+        "layer projected to 2-D by PCA, coloured by class (class data sets; live; [ ] layer; "
+        "Escape returns)"),
 )
 
 VIEWS = (
@@ -166,6 +169,14 @@ BOUNDARY = (  # short footer words: all of them fit 80 columns; n N r R 1–7 ar
     *(Key(f"feature_{number}", str(number), f"feature({number - 1})", f"Input {name}",
           f"Feed the network {name} or stop (reshapes the first layer)")
       for number, name in enumerate(FEATURES, start=1)),
+)
+
+PROJECTION = (
+    Key("projection_back", "Esc j", "close", "Back", "Back to the main screen", footer=True),
+    Key("projection_next", "] →", "layer(1)", "Next layer",
+        "Project the next layer: each hidden layer, then the output", footer=True),
+    Key("projection_previous", "[ ←", "layer(-1)", "Previous layer",
+        "Project the previous layer", footer=True),
 )
 
 INSPECTOR = (

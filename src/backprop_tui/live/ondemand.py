@@ -14,6 +14,7 @@ from typing import Any
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
+from backprop_tui.live.projection import Projections, build_projection
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
@@ -34,9 +35,15 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
     return build_boundary(session, request) if on_plane(session) else None
 
 
+def projection(session: TrainingSession, memo: Memo, layer: int) -> Projections | None:
+    """The inputs and layer ``layer`` projected by PCA; None without classes."""
+    return build_projection(session, layer)
+
+
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
-BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary}
+BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary,
+                               "projection": projection}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:

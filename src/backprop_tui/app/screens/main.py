@@ -108,8 +108,8 @@ class MainScreen(LiveScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim (None) the keys that do not apply now: before the first snapshot, the boundary
-        without 2 inputs, the neuron keys without a hidden neuron selected (``w``: a hidden
-        or output neuron)."""
+        without 2 inputs, the projection without classes, the neuron keys without a hidden
+        neuron selected (``w``: a hidden or output neuron)."""
         snapshot = self.link.latest
         if snapshot is None:
             return None if action in self.STARTED else True
@@ -118,6 +118,8 @@ class MainScreen(LiveScreen):
             return on_plane(snapshot) or None
         if action in ("resize", "toggle_neuron"):
             return 0 < layer < len(snapshot.sizes) - 1 or None
+        if action == "projection":
+            return snapshot.task == "classes" or None
         if action == "edit_neuron":
             return layer > 0 or None
         return True
@@ -188,3 +190,8 @@ class MainScreen(LiveScreen):
         from backprop_tui.app.screens.boundary import BoundaryScreen
 
         self.app.push_screen(BoundaryScreen(self.link))
+
+    def action_projection(self) -> None:
+        from backprop_tui.app.screens.projection import ProjectionScreen
+
+        self.app.push_screen(ProjectionScreen(self.link))
