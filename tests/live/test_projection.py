@@ -12,7 +12,13 @@ from sklearn.metrics import calinski_harabasz_score
 
 from backprop_tui.live.commands import Step, Want
 from backprop_tui.live.config import PRESETS, build_session
-from backprop_tui.live.projection import build_projection, orient, project, separation
+from backprop_tui.live.projection import (
+    InputProjection,
+    build_projection,
+    orient,
+    project,
+    separation,
+)
 from backprop_tui.live.trainer import Trainer
 
 DEEP = replace(PRESETS["digits"].config, hidden_sizes=(32, 16), paused=True)
@@ -33,8 +39,8 @@ def numpy_activations(session) -> list[np.ndarray]:
     return a
 
 
-def reference(activations: np.ndarray, solver: str = "auto") -> tuple[np.ndarray, float]:
-    """scikit-learn's PCA (by default with the solver it picks itself, seeded), each component
+def reference(activations: np.ndarray, solver: str = "covariance_eigh") -> tuple[np.ndarray, float]:
+    """scikit-learn's PCA (by default eigen-decomposing the covariance), each component
     turned so its largest |loading| is > 0."""
     pca = PCA(n_components=2, svd_solver=solver, random_state=0).fit(activations)
     components = pca.components_
@@ -128,6 +134,15 @@ def test_degenerate_layers_project_to_zeros_or_one_axis():
     points, explained, _ = project(one_unit, classes)
     np.testing.assert_allclose(np.abs(points[:, 0]), np.abs(one_unit[:, 0] - 3.75))
     assert not points[:, 1].any() and explained == pytest.approx(1.0)
+
+
+def test_the_inputs_projection_is_kept_until_the_inputs_change(trained):
+    kept = InputProjection()
+    x, classes = trained.x_test, trained.y_test.argmax(axis=1)
+    first = kept(x, classes)
+    assert kept(x.copy(), classes) is first
+    np.testing.assert_array_equal(build_projection(trained, 1, kept).inputs.points, first[0])
+    assert kept(x[:100], classes[:100]) is not first
 
 
 @pytest.mark.parametrize("preset", ["adder", "celsius"])

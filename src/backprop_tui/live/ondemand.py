@@ -14,7 +14,7 @@ from typing import Any
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
-from backprop_tui.live.projection import Projections, build_projection
+from backprop_tui.live.projection import InputProjection, Projections, build_projection
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
@@ -23,6 +23,7 @@ class Memo:
     """What builders keep from one snapshot to the next (one per trainer)."""
 
     initial_weights: InitialWeights = field(default_factory=InitialWeights)
+    inputs_projected: InputProjection = field(default_factory=InputProjection)
 
 
 def views(session: TrainingSession, memo: Memo, params: object) -> Views:
@@ -37,7 +38,7 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
 
 def projection(session: TrainingSession, memo: Memo, layer: int) -> Projections | None:
     """The inputs and layer ``layer`` projected by PCA; None without classes."""
-    return build_projection(session, layer)
+    return build_projection(session, layer, memo.inputs_projected)
 
 
 Builder = Callable[[TrainingSession, Memo, Any], object | None]

@@ -25,6 +25,9 @@ from backprop_tui.live.snapshot import frozen
 from backprop_tui.live.views import VIEW_ROWS
 
 COMPONENTS = 2
+EIGH_UNITS = 1000
+"""Up to this many units PCA eigen-decomposes their covariance (exact, and fast for many
+rows); wider layers use the randomized solver, seeded."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def project(activations: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, f
     if not np.isfinite(data).all() or len(data) < 2 or not data.var(axis=0).any():
         return points, 0.0, float("nan")
     count = min(COMPONENTS, data.shape[1])
-    pca = PCA(n_components=count, svd_solver="auto", random_state=0)
+    solver = "covariance_eigh" if data.shape[1] <= EIGH_UNITS else "randomized"
+    pca = PCA(n_components=count, svd_solver=solver, random_state=0)
     fitted, _ = orient(pca.fit(data).transform(data), pca.components_)
     points[:, :count] = fitted
     return points, float(pca.explained_variance_ratio_.sum()), separation(points, classes)
@@ -109,9 +113,26 @@ def layer_name(sizes: tuple[int, ...], layer: int, hidden: str, output: str) -> 
     return f"layer {layer} ({sizes[layer]} {hidden} units)"
 
 
-def build_projection(session: TrainingSession, layer: int) -> Projections | None:
-    """The inputs and layer ``layer`` (clamped to 1 … the output) of ``session`` projected;
-    None for a data set without classes."""
+class InputProjection:
+    """The inputs' projection, kept while the test inputs stay the same (they do not change
+    as the network trains: MNIST's 784 pixels are the costly layer to project)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._projection: tuple[np.ndarray, float, float] | None = None
+
+    def __call__(self, inputs: np.ndarray, classes: np.ndarray
+                 ) -> tuple[np.ndarray, float, float]:
+        key = (inputs.shape, inputs.dtype.str, float(inputs.sum()), classes.tobytes())
+        if key != self._key or self._projection is None:
+            self._key, self._projection = key, project(inputs, classes)
+        return self._projection
+
+
+def build_projection(session: TrainingSession, layer: int,
+                     inputs: InputProjection | None = None) -> Projections | None:
+    """The inputs and layer ``layer`` (clamped to 1 … the output) of ``session`` projected,
+    the inputs through ``inputs`` when given; None for a data set without classes."""
     dataset, net = session.dataset, session.network
     if dataset.task != "classes":
         return None
@@ -124,7 +145,8 @@ def build_projection(session: TrainingSession, layer: int) -> Projections | None
         trace = net.forward(session.x_test[:rows])
 
     def projected(index: int) -> Projection:
-        points, explained, spread = project(trace.a[index], classes)
+        measure = inputs if index == 0 and inputs is not None else project
+        points, explained, spread = measure(trace.a[index], classes)
         name = layer_name(net.sizes, index, net.hidden.name, net.loss.output.name)
         return Projection(index, name, frozen(points), explained, spread)
 
