@@ -32,6 +32,7 @@ NO_CLASSES = ("the projection colours the test set by class, and this data set h
 
 
 def colour(cls: int) -> str:
+    """Class ``cls``'s colour, as on the boundary screen."""
     return CLASS_COLOURS[cls % len(CLASS_COLOURS)]
 
 
@@ -79,7 +80,7 @@ def panel(projection: Projection, classes: np.ndarray, width: int, height: int) 
                Text(f"between / within class spread {compact(projection.separation)}")]
     rows = max(1, height - PANEL_LINES - AXIS_LINES)
     axis = Text("→ PC1   ↑ PC2", style="dim")
-    return [*figures, *scatter(projection.points, classes, width, rows), axis]
+    return [*figures, *scatter(projection.points, classes, max(1, width), rows), axis]
 
 
 def legend(labels: tuple[str, ...], width: int) -> Text:
