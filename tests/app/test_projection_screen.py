@@ -11,8 +11,15 @@ from textual.geometry import Region
 
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.screens.projection import ProjectionScreen
-from backprop_tui.app.widgets.projection import NO_CLASSES, ProjectionView, pixel_classes
+from backprop_tui.app.widgets.projection import (
+    NO_CLASSES,
+    ProjectionView,
+    header,
+    legend,
+    pixel_classes,
+)
 from backprop_tui.live.commands import Step
+from backprop_tui.live.projection import Projection, Projections
 
 from .conftest import make_app, started, wait_for
 
@@ -88,3 +95,13 @@ def test_each_pixel_takes_its_commonest_class_on_one_scale_for_both_axes():
     assert pixels[2, 0] == 2  # two of class 2 outvote one of class 1
     assert pixels[1, 3] == 0  # (4, 1): the right edge, one pixel row above (0, 0)
     assert (pixels >= 0).sum() == 2
+
+
+def test_the_header_says_which_rows_and_the_legend_never_cuts_a_label():
+    plane = Projection(0, "input layer (784 inputs)", np.zeros((2, 2)), 0.2, 1.0)
+    labels = tuple(f"class {k}" for k in range(10))
+    mnist = Projections(1200, 2000, 10000, np.array([0, 1]), labels, plane, plane, 2)
+    assert header(mnist, 80)[0].plain == ("test set, first 2,000 of 10,000 rows · step 1,200 · "
+                                          "colour: true class")
+    assert legend(labels, 40).plain == "■ class 0  ■ class 1  ■ class 2  …+7"
+    assert legend(labels[:3], 40).plain == "■ class 0  ■ class 1  ■ class 2  "
