@@ -14,6 +14,7 @@ from typing import Any
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
+from backprop_tui.live.drawing import Drawing, DrawRequest, build_drawing
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
@@ -34,9 +35,14 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
     return build_boundary(session, request) if on_plane(session) else None
 
 
+def draw(session: TrainingSession, memo: Memo, request: DrawRequest) -> Drawing | None:
+    """The network's answer for a drawing; None off image data sets."""
+    return build_drawing(session, request)
+
+
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
-BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary}
+BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary, "draw": draw}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:
