@@ -27,10 +27,13 @@ ROWS_FORMAT = "backprop-tui rows"
 
 @dataclass(frozen=True)
 class DrawRequest:
-    """What the draw screen asks: its canvas (row-major pixels), and a test row to send."""
+    """What the draw screen asks: the answer for its canvas (row-major pixels), and the
+    pixels of test row ``test_row`` to paste."""
 
     pixels: tuple[float, ...]
     test_row: int | None = None
+    serial: int = 0
+    """Echoed in the answer, so the screen knows which canvas it answers."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Drawing:
     added: int
     """Rows added to the training set so far."""
     test: Example | None = None
+    serial: int = 0
 
 
 def image_session(session: TrainingSession) -> bool:
@@ -78,7 +82,7 @@ def build_drawing(session: TrainingSession, request: DrawRequest) -> Drawing | N
         assert dataset.image_shape is not None  # image_session
         test = Example(row, label, frozen(dataset.x_test[row].reshape(dataset.image_shape)))
     return Drawing(session.step_count, top_classes(dataset.labels, output),
-                   topology_for(session, x), added_count(session), test)
+                   topology_for(session, x), added_count(session), test, request.serial)
 
 
 def added_count(session: TrainingSession) -> int:
