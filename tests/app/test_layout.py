@@ -114,6 +114,7 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "draw": ("digits", ("t",), lambda app: named("DrawScreen")(app) and app.screen.answered),
 }
 
 

@@ -187,7 +187,7 @@ INSPECTOR = (
         footer=True),
 )
 
-DRAW = (  # short footer words: they fit 80 columns; the cursor and the labels are in the panel
+DRAW = (  # short footer words: they fit 80 columns; x and the labels are named on the panels
     Key("draw_back", "Esc t", "close", "back", "Back to the main screen", footer=True),
     *(Key(f"cursor_{name}", typed, f"move({move})", f"cursor {typed}",
           f"Move the drawing cursor {name}")
@@ -196,9 +196,9 @@ DRAW = (  # short footer words: they fit 80 columns; the cursor and the labels a
     Key("paint", "Space", "ink(True)", "paint", "Paint the pixel under the cursor (and, "
         "softly, the four beside it); the left mouse button paints too", footer=True),
     Key("erase", "x Backspace", "ink(False)", "erase", "Erase the pixel under the cursor; "
-        "the right mouse button erases too", footer=True),
+        "the right mouse button erases too"),
     Key("clear", "c", "clear", "clear", "Clear the canvas", footer=True),
-    Key("test_image", "i", "test_image", "test image",
+    Key("test_image", "i", "test_image", "image",
         "Load a random test image (its index and true label are shown) to edit", footer=True),
     Key("add_drawing", "a", "add", "add", "Add the drawing to the training set: press a, "
         "then its label 0–9 (recorded; the test set is untouched)", footer=True),

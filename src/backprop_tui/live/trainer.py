@@ -159,7 +159,7 @@ class Trainer:
             case commands.Quit():
                 self.close()
             case commands.AddRows(features, targets):
-                self.message = add_rows(self.session, self.timeline, features, targets)
+                self.notes.append(add_rows(self.session, self.timeline, features, targets))
             case commands.SaveRows(path):
                 self.notes.append(save_rows(self.session, path))
             case _:

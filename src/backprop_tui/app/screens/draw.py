@@ -39,8 +39,6 @@ class DrawScreen(LiveScreen):
     def __init__(self, link: TrainerLink, shape: tuple[int, int]) -> None:
         super().__init__(link)
         self.shape = shape
-        self.serial = 0
-        """Counts the canvases sent: the answer for the latest one has this serial."""
         self.asking = False
         self.pending: int | None = None
         """The test row asked for, until its pixels arrive."""
@@ -54,7 +52,7 @@ class DrawScreen(LiveScreen):
         rows, cols = self.shape
         with Container(id="draw-panels"):
             yield titled(Container(DrawingCanvas(self.shape, id="canvas"), id="canvas-panel"),
-                         f"draw {rows}×{cols}")
+                         f"draw {rows}×{cols} · x erases")
             with Vertical(id="draw-side"):
                 yield titled(DrawingAnswer(id="draw-answer"), "answer")
                 topology = TopologyView(id="draw-topology")
@@ -78,14 +76,13 @@ class DrawScreen(LiveScreen):
     @property
     def answered(self) -> bool:
         """Whether the answer shown is for the canvas as it is now."""
-        return self.drawing is not None and self.drawing.serial == self.serial
+        return self.drawing is not None and self.drawing.serial == self.canvas.version
 
     def ask(self, test_row: int | None = None) -> None:
         """Send the canvas (and ``test_row`` to paste, if any) for the network to answer."""
         self.asking = False
-        self.serial += 1
         pixels = tuple(self.canvas.ink.values.ravel().tolist())
-        self.link.send(Want("draw", DrawRequest(pixels, test_row, self.serial)))
+        self.link.send(Want("draw", DrawRequest(pixels, test_row, self.canvas.version)))
 
     @on(DrawingCanvas.Changed)
     def canvas_changed(self, event: DrawingCanvas.Changed) -> None:

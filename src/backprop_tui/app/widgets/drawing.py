@@ -101,6 +101,8 @@ class DrawingCanvas(Widget):
         super().__init__(id=id)
         self.ink = Ink(shape)
         self.scale = 1
+        self.version = 0
+        """Counts the changes: the answer for the canvas as it is carries this serial."""
         self._drag: bool | None = None
         """While a mouse button is held: paint (left) or erase (right)."""
 
@@ -152,6 +154,7 @@ class DrawingCanvas(Widget):
         self.stroke(*self.ink.cursor, paint)
 
     def _changed(self, stroke: bool) -> None:
+        self.version += 1
         self.refresh()
         self.post_message(self.Changed(self, stroke))
 
