@@ -195,7 +195,7 @@ DRAW = (  # short footer words: they fit 80 columns; x and the labels are named 
                                 ("left", "←", "0, -1"), ("right", "→", "0, 1"))),
     Key("paint", "Space", "ink(True)", "paint", "Paint the pixel under the cursor (and, "
         "softly, the four beside it); the left mouse button paints too", footer=True),
-    Key("erase", "x Backspace", "ink(False)", "erase", "Erase the pixel under the cursor; "
+    Key("erase", "x", "ink(False)", "erase", "Erase the pixel under the cursor; "
         "the right mouse button erases too"),
     Key("clear", "c", "clear", "clear", "Clear the canvas", footer=True),
     Key("test_image", "i", "test_image", "image",

@@ -81,8 +81,8 @@ class DrawScreen(LiveScreen):
     def ask(self, test_row: int | None = None) -> None:
         """Send the canvas (and ``test_row`` to paste, if any) for the network to answer."""
         self.asking = False
-        pixels = tuple(self.canvas.ink.values.ravel().tolist())
-        self.link.send(Want("draw", DrawRequest(pixels, test_row, self.canvas.version)))
+        canvas = self.canvas
+        self.link.send(Want("draw", DrawRequest(canvas.pixels, test_row, canvas.version)))
 
     @on(DrawingCanvas.Changed)
     def canvas_changed(self, event: DrawingCanvas.Changed) -> None:
@@ -154,16 +154,21 @@ class DrawScreen(LiveScreen):
         if snapshot is None or digit >= snapshot.sizes[-1]:
             return
         target = tuple(float(k == digit) for k in range(snapshot.sizes[-1]))
-        self.link.send(AddRows((tuple(self.canvas.ink.values.ravel().tolist()),), (target,)))
+        self.link.send(AddRows((self.canvas.pixels,), (target,)))
+
+    @property
+    def _rows_file(self) -> str:
+        """The file name the row prompts suggest, e.g. ``backprop-digits-rows.npz``."""
+        dataset = self.link.latest.dataset if self.link.latest else "draw"
+        return default_name(f"{dataset}-rows", "npz")
 
     def action_save_rows(self) -> None:
         def chosen(path: str | None) -> None:
             if path is not None:
                 self.link.send(SaveRows(path))
 
-        name = default_name(f"{self.link.latest.dataset}-rows" if self.link.latest else "rows",
-                            "npz")
-        self.app.push_screen(PathPrompt("Write the added training rows to", name), chosen)
+        self.app.push_screen(PathPrompt("Write the added training rows to", self._rows_file),
+                             chosen)
 
     def action_open_rows(self) -> None:
         def chosen(path: str | None) -> None:
@@ -178,9 +183,8 @@ class DrawScreen(LiveScreen):
             self.link.send(AddRows(tuple(map(tuple, features.tolist())),
                                    tuple(map(tuple, targets.tolist()))))
 
-        name = default_name(f"{self.link.latest.dataset}-rows" if self.link.latest else "rows",
-                            "npz")
-        self.app.push_screen(PathPrompt("Add the training rows in", name, opening=True), chosen)
+        self.app.push_screen(PathPrompt("Add the training rows in", self._rows_file,
+                                        opening=True), chosen)
 
     def action_close(self) -> None:
         if self.labelling:

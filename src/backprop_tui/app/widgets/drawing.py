@@ -131,6 +131,11 @@ class DrawingCanvas(Widget):
             lines[y][x + 1:]
         return Text("\n").join(lines)
 
+    @property
+    def pixels(self) -> tuple[float, ...]:
+        """The pixels, row after row: the network's input row for the drawing."""
+        return tuple(self.ink.values.ravel().tolist())
+
     # -- changes -----------------------------------------------------------------------------
     def stroke(self, row: int, col: int, paint: bool) -> None:
         """Paint or erase pixel (row, col): the one path of the mouse and the keys."""
