@@ -109,8 +109,8 @@ class MainScreen(LiveScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim (None) the keys that do not apply now: before the first snapshot, the boundary
-        without 2 inputs, the neuron keys without a hidden neuron selected (``w``: a hidden
-        or output neuron)."""
+        without 2 inputs, drawing without images, the neuron keys without a hidden neuron
+        selected (``w``: a hidden or output neuron)."""
         snapshot = self.link.latest
         if snapshot is None:
             return None if action in self.STARTED else True
