@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from backprop_tui.app.widgets.colours import NEGATIVE, POSITIVE
 from backprop_tui.app.widgets.predictions import half_blocks
 from backprop_tui.live.drawing import Drawing
 from backprop_tui.live.snapshot import Snapshot
@@ -127,7 +128,7 @@ class DrawingCanvas(Widget):
         y, x = row * scale // 2, col * scale + (scale - 1) // 2
         grey = round(float(self.ink.values[row, col]) * 255)
         lines[y] = lines[y][:x] + Text(CURSOR, Style(
-            color="#ff8800", bgcolor=Color.from_rgb(grey, grey, grey), bold=True)) + \
+            color=NEGATIVE, bgcolor=Color.from_rgb(grey, grey, grey), bold=True)) + \
             lines[y][x + 1:]
         return Text("\n").join(lines)
 
@@ -194,12 +195,12 @@ class DrawingCanvas(Widget):
 def answer_lines(drawing: Drawing | None, source: str) -> list[Text]:
     """The network's top-3 for the drawing, as bars, and where the canvas came from."""
     if drawing is None:
-        return [Text("waiting for the network's answer…", style="dim")]
+        return [Text("waiting for the network's answer", style="dim")]
     lines = [Text.assemble(("network", "bold"), f" @ step {drawing.step:,}:")]
     for rank, (label, probability) in enumerate(drawing.top):
         filled = round(probability * BAR)
         lines.append(Text.assemble(
-            (f" {label} ", "bold" if rank == 0 else ""), ("█" * filled, "#0877bd"),
+            (f" {label} ", "bold" if rank == 0 else ""), ("█" * filled, POSITIVE),
             ("░" * (BAR - filled), "dim"), f" {probability * 100:5.1f} %"))
     lines.append(Text(source, style="dim"))
     return lines
