@@ -143,6 +143,17 @@ class TrainingSession:
         self._split(self.hyper)
         self.set_network(rebuild(self.network, seed=self.seed))
 
+    def add_rows(self, X: np.ndarray, Y: np.ndarray) -> None:
+        """Append training rows (``Y`` encoded like :attr:`y_train`; the test set untouched);
+        the epoch's pass starts over, on a fresh order that includes them."""
+        X, Y = np.asarray(X, self.x_train.dtype), np.asarray(Y, self.y_train.dtype)
+        n, k = self.x_train.shape[1], self.y_train.shape[1]
+        if X.ndim != 2 or X.shape[1] != n or Y.shape != (len(X), k):
+            raise BackpropError(f"rows need {n} inputs, {k} targets; got {X.shape}, {Y.shape}")
+        self.x_train, self.y_train = np.vstack([self.x_train, X]), np.vstack([self.y_train, Y])
+        self._split(self.hyper)
+        self._restart_epoch()
+
     def _split(self, hyper: Hyperparameters) -> None:
         """Choose the trained rows, the validation rows and the training-metrics subset."""
         rows = np.arange(len(self.x_train))
