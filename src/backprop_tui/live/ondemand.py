@@ -14,8 +14,8 @@ from typing import Any
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
-from backprop_tui.live.projection import InputProjection, Projections, build_projection
 from backprop_tui.live.drawing import Drawing, DrawRequest, build_drawing
+from backprop_tui.live.projection import InputProjection, Projections, build_projection
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
