@@ -43,7 +43,7 @@ def test_add_then_remove_rows_changes_only_the_training_rows():
 def test_bad_edits_are_refused_and_change_nothing():
     s = session(early_stopping=True)
     x = s.x_train.copy()
-    with pytest.raises(BackpropError, match="2 inputs and 2 targets"):
+    with pytest.raises(BackpropError, match="rows need 2 inputs, 2 targets"):
         s.add_rows(np.zeros((1, 3)), np.zeros((1, 2)))
     with pytest.raises(BackpropError, match="numbered 0 to 19"):
         s.remove_rows([20])

@@ -38,8 +38,8 @@ class EditableRows:
         y = np.asarray(Y, dtype=self.y_train.dtype)
         inputs, outputs = self.x_train.shape[1], self.y_train.shape[1]
         if x.ndim != 2 or x.shape[1] != inputs or y.shape != (len(x), outputs):
-            raise BackpropError(f"rows to add need {inputs} inputs and {outputs} targets "
-                                f"each, not arrays shaped {x.shape} and {y.shape}")
+            raise BackpropError(f"rows need {inputs} inputs, {outputs} targets; got {x.shape}, "
+                                f"{y.shape}")
         self._set_training_rows(np.concatenate([self.x_train, x]),
                                 np.concatenate([self.y_train, y]))
 

@@ -150,21 +150,21 @@ class Regenerate(Command):
 
 @dataclass(frozen=True)
 class AddRows(Command):
-    """Add training rows: ``features`` as the data set's points (a 2-D set's (x₁, x₂), fed
-    through its input features; other data sets' network inputs) and ``targets`` encoded
-    like the training targets (one-hot classes, or the values). The test set is untouched."""
+    """Append rows to the training set, one tuple per row: ``features`` as the data set's
+    points (a 2-D set's (x₁, x₂), fed through its input features; other data sets' network
+    inputs) and ``targets`` encoded like the training targets (e.g. one-hot). The test set
+    is untouched."""
 
     RECORDED: ClassVar[bool] = True
     features: tuple[tuple[float, ...], ...]
     targets: tuple[tuple[float, ...], ...]
 
-    def __post_init__(self) -> None:
-        """Rows of floats as tuples (a recording's JSON gives lists)."""
+    def __post_init__(self) -> None:  # a recording's JSON gives lists: keep tuples of floats
         for name in ("features", "targets"):
             try:
                 rows = tuple(tuple(float(v) for v in row) for row in getattr(self, name))
-            except (TypeError, ValueError):
-                raise TypeError(f"{name} must be rows of numbers") from None
+            except ValueError as error:  # decoding a recording reports TypeErrors
+                raise TypeError(f"{name}: {error}") from None
             object.__setattr__(self, name, rows)
 
 
@@ -288,6 +288,13 @@ class SavePoints(Command):
 @dataclass(frozen=True)
 class Quit(Command):
     """Stop the trainer (it finishes its recording first)."""
+
+
+@dataclass(frozen=True)
+class SaveRows(Command):
+    """Write the rows added to the training set to ``path`` (``.npz``; reported by a note)."""
+
+    path: str
 
 
 def along(ladder: tuple[float | None, ...], current: float | None, direction: int,

@@ -17,15 +17,24 @@ import numpy as np
 from backprop_tui.data.toy2d import feature_map
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
+from backprop_tui.live import drawing
 from backprop_tui.live.boundary import features_of
-from backprop_tui.live.commands import AddRows, ClearRows, Command, RemoveNearest, SavePoints
+from backprop_tui.live.commands import (
+    AddRows,
+    ClearRows,
+    Command,
+    RemoveNearest,
+    SavePoints,
+    SaveRows,
+)
 from backprop_tui.live.runfile import write_csv
 
 if TYPE_CHECKING:
     from backprop_tui.live.trainer import Trainer
 
 NO_POINTS = "no training points: place some with a click or Enter on the boundary screen (h)"
-POINT_COMMANDS = (AddRows, RemoveNearest, ClearRows, SavePoints)
+ROW_COMMANDS = (AddRows, RemoveNearest, ClearRows, SavePoints, SaveRows)
+"""The commands that edit or save the training rows (see :func:`carry_out`)."""
 SPLIT = "split"
 """The CSV column saying whether a row is a ``train`` or a ``test`` row."""
 
@@ -52,17 +61,16 @@ def _name(session: TrainingSession, target: np.ndarray) -> str:
 
 
 def add(session: TrainingSession, features: np.ndarray, targets: np.ndarray) -> str:
-    """Add training rows (see :class:`AddRows`); says what was added."""
-    dataset = session.dataset
-    if dataset.points is not None:
-        if features.ndim != 2 or features.shape[1] != 2:
-            raise BackpropError(f"a point on the plane is (x₁, x₂), not {features.shape[1:]}")
-        session.add_rows(feature_map(features, features_of(session)), targets)
-        _with_points(session, np.concatenate([dataset.points[0], features]))
-    else:
-        session.add_rows(features, targets)
-    where = f" at ({features[0, 0]:.2f}, {features[0, 1]:.2f})" if len(features) == 1 \
-        and features.shape[1] >= 2 else ""
+    """Add training points to a 2-D set: ``features`` are points (x₁, x₂), fed through its
+    input features; says what was added."""
+    points = session.dataset.points
+    if points is None:  # carry_out sends other data sets' rows to drawing.add_rows
+        raise BackpropError("points are placed on the 2-D data sets only")
+    if features.shape[1] != 2:
+        raise BackpropError(f"a point on the plane is (x₁, x₂), not {features.shape[1]} values")
+    session.add_rows(feature_map(features, features_of(session)), targets)
+    _with_points(session, np.concatenate([points[0], features]))
+    where = f" at ({features[0, 0]:.2f}, {features[0, 1]:.2f})" if len(features) == 1 else ""
     what = f"a {_name(session, targets[0])} point{where}" if len(features) == 1 else \
         f"{len(features)} points"
     return f"added {what}: {_count(session)}"
@@ -122,10 +130,16 @@ def _rows(values: tuple[tuple[float, ...], ...]) -> np.ndarray:
 
 
 def carry_out(trainer: Trainer, command: Command) -> None:
-    """Carry out one of POINT_COMMANDS for ``trainer``: an edit is marked (and checkpointed)
-    on its timeline and said in its status (clearing and saving in a note too)."""
+    """Carry out one of ROW_COMMANDS for ``trainer``. Points placed on a 2-D set, removed or
+    cleared are marked (and checkpointed) on its timeline and said in its status (clearing
+    in a note too); rows added to other data sets (the draw screen's) and saved files are
+    said in a note."""
     session = trainer.session
     match command:
+        case AddRows(features, targets) if session.dataset.points is None:
+            trainer.notes.append(drawing.add_rows(session, trainer.timeline, features,
+                                                  targets))
+            return
         case AddRows(features, targets):
             message = add(session, _rows(features), _rows(targets))
         case RemoveNearest(x, y):
@@ -136,7 +150,10 @@ def carry_out(trainer: Trainer, command: Command) -> None:
         case SavePoints(path):
             trainer.notes.append(save_points(session, path))
             return
+        case SaveRows(path):
+            trainer.notes.append(drawing.save_rows(session, path))
+            return
         case _:
-            raise BackpropError(f"not a points command: {command!r}")
+            raise BackpropError(f"not a training-rows command: {command!r}")
     trainer.timeline.changed(session, {"train points": len(session.x_train)})
     trainer.message = message

@@ -29,7 +29,7 @@ from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
 from backprop_tui.live.ondemand import Memo, build_extras, want
 from backprop_tui.live.overfit import OverfitReport, overfit_batch
-from backprop_tui.live.points import NO_POINTS, POINT_COMMANDS, carry_out
+from backprop_tui.live.points import NO_POINTS, ROW_COMMANDS, carry_out
 from backprop_tui.live.record import recorder_for
 from backprop_tui.live.runfile import save_network
 from backprop_tui.live.snapshot import Snapshot, TrainerState, take_snapshot
@@ -157,10 +157,10 @@ class Trainer:
                     else self.selected or (0, -1)
                 self._lab(toggle(self.session, neuron(self.session, chosen, hidden_only=True),
                                  on))
-            case _ if isinstance(command, POINT_COMMANDS):
-                carry_out(self, command)
             case commands.Quit():
                 self.close()
+            case _ if isinstance(command, ROW_COMMANDS):
+                carry_out(self, command)
             case _:
                 raise BackpropError(f"unknown command {command!r}")
 
