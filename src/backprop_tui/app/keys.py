@@ -172,10 +172,10 @@ BOUNDARY = (  # short footer words: all of them fit 80 columns; n N r R 1–7 ar
     *(Key(f"feature_{number}", str(number), f"feature({number - 1})", f"Input {name}",
           f"Feed the network {name} or stop (reshapes the first layer)")
       for number, name in enumerate(FEATURES, start=1)),
-    Key("cursor_left", "←", "cursor(-1, 0)", "cursor ←", "Move the point cursor left"),
-    Key("cursor_right", "→", "cursor(1, 0)", "cursor →", "Move the point cursor right"),
-    Key("cursor_up", "↑", "cursor(0, -1)", "cursor ↑", "Move the point cursor up"),
-    Key("cursor_down", "↓", "cursor(0, 1)", "cursor ↓", "Move the point cursor down"),
+    Key("point_cursor_left", "←", "cursor(-1, 0)", "cursor ←", "Move the point cursor left"),
+    Key("point_cursor_right", "→", "cursor(1, 0)", "cursor →", "Move the point cursor right"),
+    Key("point_cursor_up", "↑", "cursor(0, -1)", "cursor ↑", "Move the point cursor up"),
+    Key("point_cursor_down", "↓", "cursor(0, 1)", "cursor ↓", "Move the point cursor down"),
     Key("place_point", "Enter", "place", "place", "Add a training point of the chosen class "
         "(or value) at the cursor (a left click adds one where you click)"),
     Key("remove_point", "Delete Backspace", "remove", "remove", "Remove the training point "
