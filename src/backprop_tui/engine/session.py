@@ -197,12 +197,13 @@ class TrainingSession:
         if trace.masks:
             fill_masks(trace.masks, rates, self._dropout_rng)
         network = self.network
-        network.forward(trace.a[0], trace)
+        network.forward(trace.a[0], trace, training=True)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
         cost = trace.cost
         square_norm = float(np.vdot(trace.grad, trace.grad))
         self.grad_square_norm = square_norm
         self._check(cost, square_norm)
+        network.remember_statistics(trace)  # batch norm's running statistics
         clip_norm(trace.grad, hyper.clip, square_norm)
         self.last_step = self.optimizer.update(network.flat, trace.grad, self._rate, hyper)
         self.step_count += 1
@@ -303,7 +304,7 @@ class TrainingSession:
         self._rate = self._schedule.rate(self.hyper, self.epoch)
         if (hyper := self.hyper).early_stopping:
             validation = self.evaluate("validation")["cost"]
-            self.stopped = self.early_stop.update(self.epoch, validation, self.network.flat,
+            self.stopped = self.early_stop.update(self.epoch, validation, self.network.state,
                                                   hyper.tol, hyper.patience)
         self._order = self._shuffle_rng.permutation(self.train_rows)
         self._cursor = 0
@@ -326,7 +327,8 @@ class TrainingSession:
 
 def rebuild(network: Network, **changes: Any) -> Network:
     """A freshly initialised network like ``network`` with some settings changed
-    (``sizes``, ``hidden``, ``output``, ``loss``, ``init``, ``seed``, ``dtype``, ``bias``)."""
+    (``sizes``, ``hidden``, ``output``, ``loss``, ``init``, ``seed``, ``dtype``, ``bias``,
+    ``norm``)."""
     settings: dict[str, Any] = {
         "sizes": network.sizes,
         "hidden": network.hidden.name,
@@ -335,5 +337,6 @@ def rebuild(network: Network, **changes: Any) -> Network:
         "init": network.init,
         "dtype": network.dtype,
         "bias": network.bias,
+        "norm": network.norm,
     }
     return Network(**(settings | changes))
