@@ -113,8 +113,9 @@ class Network(Layout):
             w[:], initial_b = initial(init, self.hidden, w.shape, rng)
             if self.has_bias(layer):
                 b[:] = initial_b
-        for block in (*self.scales, *self.running_views):
-            block[:] = ((1.0,), (0.0,))  # γ = 1, β = 0; running μ = 0, σ² = 1
+        for block, start in [(s, ((1.0,), (0.0,))) for s in self.scales] + \
+                [(r, ((0.0,), (1.0,))) for r in self.running_views]:
+            block[:] = start  # γ = 1, β = 0; batch norm's running μ = 0, σ² = 1
         self.unit_mask: list[np.ndarray | None] = [None] * (self.n_layers - 1)
         """Per hidden layer, None (every unit on) or a 0/1 vector: 0 switches a unit off."""
 
@@ -241,18 +242,16 @@ class Network(Layout):
                    training: bool) -> None:
         """y = γ ⊙ ẑ + β of hidden layer ``layer`` into ``trace.z``, from a·W + b."""
         self._affine(layer, trace.a[layer], keep.pre[layer])
-        stats = None if training or self.norm == "layer" else \
-            (self.running_views[layer][0], self.running_views[layer][1])
-        keep.batch_statistics = stats is None
+        running = self.running_views[layer] if self.norm == "batch" and not training else None
+        keep.batch_statistics = running is None
         keep.mean[layer], keep.var[layer] = normalisation.normalise(
-            self.norm, keep.pre[layer], self.scales[layer], trace.z[layer], keep.hat[layer], stats)
+            self.norm, keep.pre[layer], self.scales[layer], trace.z[layer], keep.hat[layer],
+            running)
 
     def remember_statistics(self, trace: Trace) -> None:
         """Fold a training pass's batch statistics into batch norm's running ones."""
         if self.norm == "batch" and trace.norm is not None and trace.norm.batch_statistics:
-            for running, mean, var in zip(self.running_views, trace.norm.mean, trace.norm.var,
-                                          strict=True):
-                normalisation.update_running(running, mean, var, len(trace.a[0]))
+            normalisation.update_running(self.running_views, trace.norm, len(trace.a[0]))
 
     def _affine(self, layer: int, a: np.ndarray, z: np.ndarray) -> np.ndarray:
         """z = a·W + b for weight layer ``layer``, into ``z``."""
@@ -308,10 +307,9 @@ class Network(Layout):
         for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             z = a @ w
             z += b
-            if layer < last and self.norm != "none":  # running statistics (batch norm)
-                stats = tuple(self.running_views[layer]) if self.norm == "batch" else None
+            if layer < last and self.norm != "none":  # batch norm: the running statistics
                 normalisation.normalise(self.norm, z, self.scales[layer], z, np.empty_like(z),
-                                        (stats[0], stats[1]) if stats else None)
+                                        self.running_views[layer] if self.norm == "batch" else None)
             f = self.loss.output if layer == last else self.hidden
             a = f.forward(z, z)
             if layer < last and (units := self.unit_mask[layer]) is not None:

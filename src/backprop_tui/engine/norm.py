@@ -92,18 +92,17 @@ def blocks(vector: np.ndarray, start: int, widths: Sequence[int]) -> list[np.nda
 
 
 def normalise(norm: str, z: np.ndarray, scale: np.ndarray, out: np.ndarray, hat: np.ndarray,
-              stats: tuple[np.ndarray, np.ndarray] | None = None
-              ) -> tuple[np.ndarray, np.ndarray]:
+              running: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """y = γ ⊙ ẑ + β into ``out`` and ẑ into ``hat``, for one layer's ``z`` and its
-    ``scale`` (γ over β); returns the (μ, σ²) used. ``stats`` are fixed statistics (batch
-    norm's running ones); without them they come from ``z`` itself."""
-    if stats is None:
+    ``scale`` (γ over β); returns the (μ, σ²) used: fixed ``running`` ones (batch norm's
+    mean over variance) or, without them, those of ``z`` itself."""
+    if running is None:
         axis = 0 if norm == "batch" else 1
         mean = z.mean(axis=axis, keepdims=True)
         np.subtract(z, mean, out=hat)
         var = np.mean(hat * hat, axis=axis, keepdims=True)
     else:
-        mean, var = stats
+        mean, var = running[0], running[1]
         np.subtract(z, mean, out=hat)
     hat *= 1.0 / np.sqrt(var + EPSILON)
     np.multiply(hat, scale[0], out=out)
@@ -134,10 +133,11 @@ def backward(norm: str, trace: NormTrace, layer: int, scale: np.ndarray, d_scale
         dz *= inv
 
 
-def update_running(running: np.ndarray, mean: np.ndarray, var: np.ndarray, rows: int) -> None:
-    """Fold one training batch's μ and σ² (of ``rows`` rows) into ``running`` (mean over
-    variance); the variance with Bessel's correction m/(m − 1)."""
+def update_running(running: Sequence[np.ndarray], trace: NormTrace, rows: int) -> None:
+    """Fold a training batch's μ and σ² (of ``rows`` rows) into each layer's ``running`` mean
+    over variance; the variance with Bessel's correction m/(m − 1)."""
     bessel = rows / (rows - 1) if rows > 1 else 1.0
-    running *= MOMENTUM
-    running[0] += (1.0 - MOMENTUM) * mean.ravel()
-    running[1] += (1.0 - MOMENTUM) * bessel * var.ravel()
+    for block, mean, var in zip(running, trace.mean, trace.var, strict=True):
+        block *= MOMENTUM
+        block[0] += (1.0 - MOMENTUM) * mean.ravel()
+        block[1] += (1.0 - MOMENTUM) * bessel * var.ravel()
