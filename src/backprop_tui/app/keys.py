@@ -137,6 +137,8 @@ MAIN = (
         "Write the cost history as CSV (per step and per epoch)", shared=True),
     Key("write_config", "Ctrl+W", "save('config')", "Write config", "Write the current "
         "configuration as TOML; read it back with --config FILE", shared=True),
+    Key("norm", "N", "cycle('norm')", "Normalisation", "Next normalisation of the hidden "
+        "layers: none → batch norm → layer norm (new weights)", shared=True),
 )
 
 VIEWS = (

@@ -143,10 +143,9 @@ class Network(Layout):
         return self.loss.output.name if layer == self.n_layers - 1 else self.hidden.name
 
     def describe(self) -> str:
-        norm = "" if self.norm == "none" else f", {normalisation.NAMES[self.norm]}"
         return (f"{format_sizes(self.sizes)} {self.hidden.name} → "
                 f"{self.loss.output.name} + {self.loss.name}{'' if self.bias else ', no biases'}"
-                f"{norm}")
+                f"{normalisation.norm_label(self.norm)}")
 
     def __deepcopy__(self, memo: dict[int, object]) -> Network:
         return self.copy()  # keeps the per-layer views pointing into the copied flat vector

@@ -46,6 +46,11 @@ TAGS = {"none": "", "batch": "BN", "layer": "LN"}
 NAMES = {"none": "no normalisation", "batch": "batch norm", "layer": "layer norm"}
 
 
+def norm_label(norm: str) -> str:
+    """``, batch norm`` (to follow an activation's name), or nothing without normalisation."""
+    return f", {NAMES[norm]}" if norm != "none" else ""
+
+
 def check_norm(norm: str) -> str:
     if norm not in NORMS:
         raise BackpropError(f"unknown normalisation {norm!r}; choose one of: {', '.join(NORMS)}")
