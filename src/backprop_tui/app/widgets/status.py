@@ -12,7 +12,6 @@ from backprop_tui.engine import OPTIMIZERS, format_sizes
 from backprop_tui.engine.activations import ACTIVATIONS
 from backprop_tui.engine.hyper import SYMBOLS
 from backprop_tui.engine.metrics import METRIC_TABLE, headline
-from backprop_tui.engine.norm import TAGS
 from backprop_tui.live.snapshot import Snapshot
 
 STATUS_STYLES = {"running": "bold green", "paused": "bold yellow", "diverged": "bold white on red"}
@@ -71,9 +70,8 @@ def _settings(s: Snapshot) -> list[Field]:
     """The network, then (priority, label value) for every hyperparameter in force."""
     h = s.hyper
     output = ACTIVATIONS[s.output].short if s.output in ACTIVATIONS else s.output
-    hidden = f"{s.hidden}+{TAGS[s.norm]}" if s.norm != "none" else s.hidden
     fields: list[Field] = [
-        (2, Text(f"{format_sizes(s.sizes)} {hidden}→{output} {LOSS_NAMES.get(s.loss, s.loss)}")),
+        (2, Text(f"{format_sizes(s.sizes)} {s.hidden}→{output} {LOSS_NAMES.get(s.loss, s.loss)}")),
         (0, labelled(SYMBOLS["learning_rate"], f"{h.learning_rate:g}")),
         (0, labelled(SYMBOLS["batch_size"], str(h.batch_size))),
         (0, labelled(SYMBOLS["optimizer"], h.optimizer)),
@@ -84,7 +82,8 @@ def _settings(s: Snapshot) -> list[Field]:
     optional = [(h.clip, "clip", f"{h.clip:g}"), (h.dropout, "dropout", str(h.dropout)),
                 (h.schedule != "constant", "sched", h.schedule),
                 (h.early_stopping, "early stop", f"patience {h.patience}"),
-                (s.init != "auto", "init", s.init), (s.dtype != "float64", "dtype", s.dtype)]
+                (s.init != "auto", "init", s.init), (s.dtype != "float64", "dtype", s.dtype),
+                (s.norm != "none", "norm", s.norm)]
     fields += [(1, labelled(label, value)) for used, label, value in optional if used]
     fields.append((3, labelled("speed", "flat out" if s.speed is None else f"{s.speed:g}/s")))
     if watched := s.breakpoints.summary(target_label(s)):
