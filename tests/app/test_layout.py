@@ -114,6 +114,9 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "main-norm": ("deep-sigmoid", ("N",), named("MainScreen")),
+    "inspector-norm": ("circle", ("N", "i"), named("InspectorScreen")),
+    "gradcheck-norm": ("circle", ("N", "c"), named("GradientCheckScreen")),
 }
 
 

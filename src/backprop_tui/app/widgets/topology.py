@@ -142,11 +142,11 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
     single = [f"in {topo.sizes[0]}"]
     single += [f"{n} {a}{tag}" for n, a, tag in zip(topo.sizes[1:], names, [*tags, ""],
                                                      strict=True)]
-    short = [ACTIVATIONS[a].short for a in names]
-    tagged = [str(size) for size in topo.sizes], ["in", *map(str.__add__, short, [*tags, ""])]
-    headers = next((list(rows) for rows in ((single,), tagged)  # the tags where they fit
-                    if all(_place(row, centres, width) for row in rows)),
-                   [[str(size) for size in topo.sizes], ["in", *short]])
+    short, sizes = [ACTIVATIONS[a].short for a in names], [str(size) for size in topo.sizes]
+    tagged = ["in", *map(str.__add__, short, [*tags, ""])]
+    headers = next((list(rows) for rows in ((single,), (sizes, tagged), (sizes, ["in", *short]),
+                                            (sizes,))  # the most that fits
+                    if all(_place(row, centres, width) for row in rows)), [sizes, ["in", *short]])
     hidden = [(i, topo.sizes[i] - n) for i, n in enumerate(counts) if topo.sizes[i] > n]
     info = incoming_lines(topo, width)
     if snapshot.off_units:
