@@ -215,3 +215,13 @@ def test_a_loaded_batch_norm_network_keeps_its_statistics_in_float32(tmp_path):
     np.testing.assert_allclose(network.state, session.network.state, rtol=1e-6)
     x = session.x_test[:20]
     np.testing.assert_allclose(network.predict(x), session.network.predict(x), atol=1e-5)
+
+
+def test_overfitting_one_batch_trains_with_the_batchs_statistics():
+    from backprop_tui.live.overfit import overfit_batch
+
+    session, _ = build_session(circle(norm="batch"))
+    before = session.network.state.copy()
+    report = overfit_batch(session)
+    assert report.passed, report.verdict
+    np.testing.assert_array_equal(session.network.state, before)  # the run is untouched
