@@ -326,9 +326,8 @@ class TrainingSession:
 
 
 def rebuild(network: Network, **changes: Any) -> Network:
-    """A freshly initialised network like ``network`` with some settings changed
-    (``sizes``, ``hidden``, ``output``, ``loss``, ``init``, ``seed``, ``dtype``, ``bias``,
-    ``norm``)."""
+    """A freshly initialised network like ``network`` with some of :class:`Network`'s
+    arguments changed (``sizes``, ``hidden``, ``init``, ``seed``, ``dtype``, ``norm``, …)."""
     settings: dict[str, Any] = {
         "sizes": network.sizes,
         "hidden": network.hidden.name,
