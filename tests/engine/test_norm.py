@@ -240,3 +240,18 @@ def test_no_normalisation_leaves_training_bit_identical(preset):
     session.run(120)
     digest = hashlib.sha256(session.network.flat.tobytes()).hexdigest()[:16]
     assert (digest, session.evaluate("test")["cost"]) == DIGESTS[preset]
+
+
+def test_early_stopping_restores_the_running_statistics_with_the_weights(toy):
+    from backprop_tui.engine import Stopped
+
+    net = Network("5-6-3", norm="batch", seed=0)
+    hyper = Hyperparameters(learning_rate=0.3, batch_size=4, early_stopping=True, patience=2,
+                            validation_fraction=0.25)
+    session = TrainingSession(toy, net, hyper)
+    with pytest.raises(Stopped):
+        for _ in range(5000):
+            session.step()
+    best = session.early_stop.best_weights
+    assert best is not None and best.shape == (net.n_params + net.n_running,)
+    np.testing.assert_array_equal(net.state, best)

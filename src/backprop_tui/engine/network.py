@@ -124,7 +124,7 @@ class Network(Layout):
         """Take ``state`` = [flat parameters | running statistics] and view it per layer."""
         self.state = state
         """The parameters (:attr:`flat`), then batch norm's running statistics."""
-        self.flat = state[: self.n_params]
+        self.flat = state[: self.n_params] if self.n_running else state  # one array if no stats
         self.weights, self.biases = self.layer_views(self.flat)
         self.scales = self.scale_views(self.flat)
         """Per hidden layer, γ over β (2 × n; none without normalisation)."""
