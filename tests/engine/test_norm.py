@@ -255,3 +255,21 @@ def test_early_stopping_restores_the_running_statistics_with_the_weights(toy):
     best = session.early_stop.best_weights
     assert best is not None and best.shape == (net.n_params + net.n_running,)
     np.testing.assert_array_equal(net.state, best)
+
+
+def test_backward_after_an_evaluation_pass_treats_the_running_statistics_as_constants():
+    net = random_network("batch")
+    rng = np.random.default_rng(5)
+    for running in net.running_views:
+        running[:] = [rng.normal(0, 0.5, running.shape[1]), rng.uniform(0.5, 2, running.shape[1])]
+    x, y = data()
+    trace = net.backward(net.forward(x), y)  # evaluation mode: the running statistics
+    stats = [(r[0], r[1]) for r in net.running_views]
+
+    def cost():
+        return reference_cost(net.weights, net.biases, net.scales, x, y, "batch", np.tanh,
+                              stats)[0]
+
+    for array, grad in zip([*net.weights, *net.scales], [*trace.dW, *trace.d_scale],
+                           strict=True):
+        np.testing.assert_allclose(grad, numeric_gradient(cost, array), rtol=1e-5, atol=1e-8)

@@ -20,7 +20,8 @@ a_l = f(z_l) ⊙ m_l, and the forward pass keeps f'(z_l) ⊙ m_l, so backward al
 
 Normalisation (``norm``, see :mod:`.norm`): each hidden layer normalises a·W (+ b) and scales
 and shifts it by its learnable γ and β before the activation; batch norm keeps running
-statistics (:attr:`Network.running`), used whenever ``forward`` is not told ``training``.
+statistics (after the parameters in :attr:`Network.state`), used whenever ``forward`` is not
+told ``training``.
 """
 
 from __future__ import annotations
@@ -113,9 +114,10 @@ class Network(Layout):
             w[:], initial_b = initial(init, self.hidden, w.shape, rng)
             if self.has_bias(layer):
                 b[:] = initial_b
-        for block, start in [(s, ((1.0,), (0.0,))) for s in self.scales] + \
-                [(r, ((0.0,), (1.0,))) for r in self.running_views]:
-            block[:] = start  # γ = 1, β = 0; batch norm's running μ = 0, σ² = 1
+        for scale in self.scales:
+            scale[:] = ((1.0,), (0.0,))  # γ = 1, β = 0
+        for running in self.running_views:
+            running[:] = ((0.0,), (1.0,))  # batch norm's running μ = 0, σ² = 1
         self.unit_mask: list[np.ndarray | None] = [None] * (self.n_layers - 1)
         """Per hidden layer, None (every unit on) or a 0/1 vector: 0 switches a unit off."""
 
@@ -344,4 +346,3 @@ def fill_masks(
             rng.random(out=mask, dtype=mask.dtype)
             np.greater_equal(mask, p, out=mask, casting="unsafe")
             mask *= 1.0 / (1.0 - p)
-
