@@ -43,3 +43,23 @@ async def test_the_gradient_check_adds_a_gamma_beta_column_under_normalisation()
         assert [row[3] for row in rows][:2] == ["no bias", "no bias"] and rows[2][4] == "–"
         assert all(float(row[4]) < 1e-6 for row in rows[:2])
         assert [row[-1] for row in rows] == ["✓", "✓", "✓"]
+
+
+def test_a_full_array_wider_than_the_panel_comes_in_column_blocks():
+    import io
+
+    import numpy as np
+    from rich.console import Console
+
+    from backprop_tui.app.screens.inspector import render_numbers
+    from backprop_tui.live.inspector import numbers
+
+    values = np.arange(64.0).reshape(8, 8) / 7 - 4
+    console = Console(width=40, record=True, file=io.StringIO())
+    console.print(render_numbers(numbers("γ", values), width=38))
+    text = console.export_text()
+    blocks = [line.strip() for line in text.splitlines() if line.strip().startswith("columns")]
+    assert len(blocks) > 1 and blocks[0].startswith("columns 0–")
+    assert "…" not in text and max(len(line.rstrip()) for line in text.splitlines()) <= 38
+    for value in values.ravel():
+        assert f"{value:.4g}" in text
