@@ -54,7 +54,7 @@ def common_options() -> Parser:
 
     Options not given stay out of the namespace, so a ``--config`` file fills them."""
     from backprop_tui.data.shapes2d import CLASSES, CURVES
-    from backprop_tui.engine import HIDDEN_ACTIVATIONS, INITIALISATIONS
+    from backprop_tui.engine import HIDDEN_ACTIVATIONS, INITIALISATIONS, NORMS
 
     p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     p.add_argument("--config", metavar="FILE.toml", help="read options from a TOML file "
@@ -76,6 +76,8 @@ def common_options() -> Parser:
                    help="weight initialisation: auto (He for ReLU, else Glorot), he, glorot; "
                         "normal N(0,1), normal0.1 N(0,1)·0.1, uniform U[0,1) (these three draw "
                         "the biases too)")
+    p.add_argument("--norm", choices=NORMS, help="normalise each hidden layer: none, batch "
+                   "(batch norm) or layer (layer norm); N cycles it in the app")
     add_hyperparameters(p)
     p.add_argument("--seed", type=int, help="random seed (default 0)")
     p.add_argument("--float32", action="store_true", help="train in float32")
@@ -230,7 +232,7 @@ def config_from(args: argparse.Namespace | Mapping[str, Any]) -> RunConfig:
     if given.get("seed") is not None and given["seed"] < 0:
         raise BackpropError(f"seed must be ≥ 0, not {given['seed']}")
     settings: dict[str, Any] = {"hidden": given.get("activation"), "init": given.get("init"),
-                                "seed": given.get("seed")}
+                                "seed": given.get("seed"), "norm": given.get("norm")}
     if given.get("load"):
         settings["weights"] = str(Path(given["load"]).expanduser())
     config = replace(config, **{k: v for k, v in settings.items() if v is not None})

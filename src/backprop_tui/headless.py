@@ -196,7 +196,7 @@ def epoch_table(session: TrainingSession) -> tuple[list[str], list[list[float]]]
 def summarise(config: RunConfig, session: TrainingSession, outcome: Outcome) -> dict[str, Any]:
     """The run in plain JSON-ready values (non-finite numbers become None)."""
     network = session.network
-    described = replace(config, hidden=network.hidden.name, init=network.init,
+    described = replace(config, hidden=network.hidden.name, init=network.init, norm=network.norm,
                         dtype=network.dtype.name, hyper=session.hyper).with_arch(network.sizes)
     final = {split: {k: _finite(v) for k, v in session.evaluate(split).items()}
              for split in ("train", "test")}

@@ -116,6 +116,9 @@ CASES = {
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
     "projection": ("digits", ("j",), lambda app: "projection" in app.snapshot.extras),
     "draw": ("digits", ("t",), lambda app: named("DrawScreen")(app) and app.screen.answered),
+    "main-norm": ("deep-sigmoid", ("N",), named("MainScreen")),
+    "inspector-norm": ("circle", ("N", "i"), named("InspectorScreen")),
+    "gradcheck-norm": ("circle", ("N", "c"), named("GradientCheckScreen")),
 }
 
 

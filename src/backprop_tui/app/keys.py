@@ -143,6 +143,8 @@ MAIN = (
     Key("draw", "t", "draw", "Draw", "Draw and ask (image data sets): draw a digit with the "
         "mouse or the keys, see the network's top-3 and its activations live, add it to the "
         "training set (Escape returns)"),
+    Key("norm", "N", "cycle('norm')", "Normalisation", "Next normalisation of the hidden "
+        "layers: none → batch norm → layer norm (new weights)", shared=True),
 )
 
 VIEWS = (

@@ -16,6 +16,7 @@ from backprop_tui.engine.history import History
 from backprop_tui.engine.losses import MATCHED_OUTPUTS, make_loss
 from backprop_tui.engine.metrics import METRICS, correct, evaluate
 from backprop_tui.engine.network import INITIALISATIONS, Network, Trace
+from backprop_tui.engine.norm import NORMS
 from backprop_tui.engine.optimizers import OPTIMIZERS, make_optimizer
 from backprop_tui.engine.schedules import SCHEDULES, EarlyStopping, make_schedule
 from backprop_tui.engine.session import (
@@ -35,6 +36,7 @@ __all__ = [
     "INITIALISATIONS",
     "MATCHED_OUTPUTS",
     "METRICS",
+    "NORMS",
     "OPTIMIZERS",
     "SCHEDULES",
     "BackpropError",

@@ -20,10 +20,12 @@ class LayerCheck:
     bias_error: float
     checked: int
     """How many parameters were perturbed (large layers are sampled)."""
+    norm_error: float | None = None
+    """γ and β of a normalised hidden layer (None: the layer has none)."""
 
     @property
     def error(self) -> float:
-        return max(self.weight_error, self.bias_error)
+        return max(self.weight_error, self.bias_error, self.norm_error or 0.0)
 
     @property
     def ok(self) -> bool:
@@ -44,8 +46,10 @@ def gradient_check(
     """Compare backprop's gradients with central differences (C(p+ε) − C(p−ε)) / 2ε.
 
     Layers with more than ``max_per_layer`` parameters are checked on a seeded random sample
-    of them; a network without biases has none to check (their error reads 0).
-    ``gradients`` (dW0, db0, …) replaces backprop's own, to test the checker itself.
+    of them; a layer without biases has none to check (their error reads 0). The cost is
+    the training one (batch norm normalises with the batch's statistics, as backprop did).
+    ``gradients`` (dW0, db0, …, then γ over β per hidden layer: :attr:`Trace.grads`)
+    replaces backprop's own, to test the checker itself.
     The network's weights are restored exactly afterwards.
     """
     if gradients is None:
@@ -56,7 +60,8 @@ def gradient_check(
     counts: list[int] = []
     for index, (param, analytic) in enumerate(zip(params, gradients, strict=True)):
         flat, grad = param.reshape(-1), analytic.reshape(-1)
-        size = flat.size if network.bias or index % 2 == 0 else 0  # fixed zero biases: skip
+        fixed = index < 2 * network.n_layers and index % 2 and not network.has_bias(index // 2)
+        size = 0 if fixed else flat.size  # fixed zero biases: skip
         chosen = np.arange(size)
         if size > max_per_layer:
             chosen = rng.choice(size, max_per_layer, replace=False)
@@ -73,7 +78,10 @@ def gradient_check(
         scale = max(float(np.linalg.norm(backprop) + np.linalg.norm(numeric)), 1e-12)
         errors.append(float(np.linalg.norm(backprop - numeric)) / scale)
         counts.append(len(chosen))
+    pairs = 2 * network.n_layers  # γ over β of each hidden layer follow the W, b pairs
     return [
-        LayerCheck(layer, errors[w], errors[w + 1], counts[w] + counts[w + 1])
-        for layer, w in enumerate(range(0, len(errors), 2))
+        LayerCheck(layer, errors[w], errors[w + 1], counts[w] + counts[w + 1]
+                   + (counts[pairs + layer] if pairs + layer < len(errors) else 0),
+                   errors[pairs + layer] if pairs + layer < len(errors) else None)
+        for layer, w in enumerate(range(0, pairs, 2))
     ]

@@ -1,4 +1,11 @@
-"""Save and load networks as ``.npz`` files, written atomically."""
+"""Save and load networks as ``.npz`` files, written atomically.
+
+A file holds ``meta`` (JSON: architecture, activations, ``norm``, hyperparameters), ``params``
+(the flat parameter vector: weights, biases, then γ over β of each normalised hidden layer)
+and ``running`` (batch norm: each hidden layer's running mean over running variance; else
+empty).
+Files written before normalisation existed have no ``norm`` and load as ``none``.
+"""
 
 from __future__ import annotations
 
@@ -57,10 +64,13 @@ def save(network: Network, path: str | Path, hyper: Hyperparameters | None = Non
         "init": network.init,
         "dtype": network.dtype.name,
         "bias": network.bias,
+        "norm": network.norm,
         "hyperparameters": asdict(hyper) if hyper else None,
     }
     text = np.array(json.dumps(meta))
-    atomic_write(path, lambda file: np.savez(file, meta=text, params=network.flat))
+    running = network.state[network.n_params:]  # empty unless batch norm
+    atomic_write(path, lambda file: np.savez(file, meta=text, params=network.flat,
+                                             running=running))
     return Path(path)
 
 
@@ -71,6 +81,7 @@ def load(path: str | Path) -> tuple[Network, Hyperparameters | None]:
         with np.load(path, allow_pickle=False) as archive:
             meta = json.loads(str(archive["meta"]))
             params = archive["params"]
+            running = archive["running"] if "running" in archive.files else None
     except FileNotFoundError:
         raise BackpropError(f"{path}: no such file") from None
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):
@@ -81,7 +92,8 @@ def load(path: str | Path) -> tuple[Network, Hyperparameters | None]:
         raise BackpropError(f"{path}: file format version {meta.get('version')} is not supported")
     try:
         network = Network(meta["sizes"], meta["hidden"], meta["output"], meta["loss"],
-                          meta["init"], dtype=meta["dtype"], bias=meta.get("bias", True))
+                          meta["init"], dtype=meta["dtype"], bias=meta.get("bias", True),
+                          norm=meta.get("norm", "none"))
         hyper = Hyperparameters(**meta["hyperparameters"]) if meta["hyperparameters"] else None
     except (KeyError, TypeError) as error:
         raise BackpropError(f"{path}: incomplete network description ({error})") from None
@@ -91,4 +103,8 @@ def load(path: str | Path) -> tuple[Network, Hyperparameters | None]:
             f"{network.flat.size}"
         )
     network.flat[:] = params
+    if network.n_running:
+        if running is None or running.shape != (network.n_running,):
+            raise BackpropError(f"{path}: batch norm's running statistics are missing")
+        network.state[network.n_params:] = running
     return network, hyper

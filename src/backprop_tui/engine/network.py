@@ -17,24 +17,29 @@ are 0 (dropped unit) or 1/(1 − p) (kept unit, "inverted" dropout); units switc
 unit's output stays exactly 0. A pass multiplies both into one mask m_l per hidden layer:
 a_l = f(z_l) ⊙ m_l, and the forward pass keeps f'(z_l) ⊙ m_l, so backward always computes
 δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ (f'(z_l) ⊙ m_l).
+
+Normalisation (``norm``, see :mod:`.norm`): each hidden layer normalises a·W (+ b) and scales
+and shifts it by its learnable γ and β before the activation; batch norm keeps running
+statistics (after the parameters in :attr:`Network.state`), used whenever ``forward`` is not
+told ``training``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from backprop_tui.engine.activations import Activation, get_activation
+from backprop_tui.engine import norm as normalisation
+from backprop_tui.engine.activations import get_activation
+from backprop_tui.engine.init import INITIALISATIONS, initial
+from backprop_tui.engine.layout import Layout
 from backprop_tui.engine.losses import make_loss
 from backprop_tui.engine.sizes import format_sizes, parse_sizes
 from backprop_tui.errors import BackpropError
 
-INITIALISATIONS = ("auto", "he", "glorot", "normal", "normal0.1", "uniform")
-"""``auto`` picks the hidden activation's ``auto_init`` (He for (leaky) ReLU, else Glorot);
-``uniform`` is U[0, 1), ``normal`` N(0, 1) and ``normal0.1`` N(0, 1)·0.1, each for weights
-*and* biases (as the seed posts draw them)."""
+__all__ = ["INITIALISATIONS", "Network", "Trace", "fill_masks"]
 
 
 @dataclass
@@ -51,6 +56,8 @@ class Trace:
     ``masks`` (None: no dropout) holds one dropout mask per hidden layer (None for a layer
     without dropout); the forward pass combines it with the units switched off into one mask
     per layer (see :meth:`Network.layer_masks`), so a masked ``a[l + 1]`` is f(z[l]) ⊙ mask.
+    With normalisation, ``z[l]`` of a hidden layer is the activation's input y and ``delta[l]``
+    is ∂C/∂(a·W + b); ``norm`` keeps the rest and ``d_scale`` views ∂C/∂γ over ∂C/∂β.
     """
 
     z: list[np.ndarray]
@@ -62,14 +69,17 @@ class Trace:
     db: list[np.ndarray]
     cost: float = float("nan")
     masks: list[np.ndarray | None] | None = None
+    norm: normalisation.NormTrace | None = None
+    d_scale: list[np.ndarray] = field(default_factory=list)
 
     @property
     def grads(self) -> list[np.ndarray]:
-        """Gradients in parameter order: dW0, db0, dW1, db1, …"""
-        return [g for pair in zip(self.dW, self.db, strict=True) for g in pair]
+        """Gradients in parameter order: dW0, db0, dW1, db1, …, then (normalised networks)
+        ∂C/∂γ over ∂C/∂β of each hidden layer."""
+        return [g for pair in zip(self.dW, self.db, strict=True) for g in pair] + self.d_scale
 
 
-class Network:
+class Network(Layout):
     """A multilayer perceptron with one hidden activation and a matched output/loss pair."""
 
     def __init__(
@@ -82,10 +92,13 @@ class Network:
         seed: int | np.random.Generator = 0,
         dtype: type | str = np.float64,
         bias: bool = True,
+        norm: str = "none",
     ) -> None:
         self.sizes = parse_sizes(sizes)
         self.bias = bias
         """False: no bias parameters (every b_l is a fixed zero)."""
+        self.norm = normalisation.check_norm(norm)
+        """``none``, ``batch`` or ``layer``: how hidden layers normalise (see :mod:`.norm`)."""
         self.hidden = get_activation(hidden)
         self.loss = make_loss(loss, output)
         self.dtype = np.dtype(dtype)
@@ -96,59 +109,45 @@ class Network:
                                 + ", ".join(INITIALISATIONS))
         self.init = init
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        self.flat = np.empty(self.n_params, self.dtype)
-        self.weights, self.biases = self.layer_views(self.flat)
-        for w, b in zip(self.weights, self.biases, strict=True):
-            w[:], initial_b = _initial(init, self.hidden, w.shape, rng)
-            if bias:
+        self._view(np.empty(self.n_params + self.n_running, self.dtype))
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            w[:], initial_b = initial(init, self.hidden, w.shape, rng)
+            if self.has_bias(layer):
                 b[:] = initial_b
+        for scale in self.scales:
+            scale[:] = ((1.0,), (0.0,))  # γ = 1, β = 0
+        for running in self.running_views:
+            running[:] = ((0.0,), (1.0,))  # batch norm's running μ = 0, σ² = 1
         self.unit_mask: list[np.ndarray | None] = [None] * (self.n_layers - 1)
         """Per hidden layer, None (every unit on) or a 0/1 vector: 0 switches a unit off."""
 
     # -- description ---------------------------------------------------------------------
-    @property
-    def n_layers(self) -> int:
-        """Number of weight layers (hidden layers + the output layer)."""
-        return len(self.weights)
-
-    @property
-    def n_weights(self) -> int:
-        """Number of weights (biases excluded): ``flat[:n_weights]`` holds every weight."""
-        return sum(i * o for i, o in zip(self.sizes, self.sizes[1:], strict=False))
-
-    @property
-    def n_params(self) -> int:
-        return self.n_weights + (sum(self.sizes[1:]) if self.bias else 0)
-
-    def layer_views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Per-layer (weights, biases) views into a flat vector laid out [W0, W1, …, b0, b1, …]
-        (without biases: [W0, W1, …], and each bias is a read-only zero vector)."""
-        weights, biases, start = [], [], 0
-        shapes = list(zip(self.sizes, self.sizes[1:], strict=False))
-        for fan_in, fan_out in shapes:
-            weights.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
-            start += fan_in * fan_out
-        for _, fan_out in shapes:
-            if self.bias:
-                biases.append(flat[start : start + fan_out])
-                start += fan_out
-            else:
-                zero = np.zeros(fan_out, flat.dtype)
-                zero.flags.writeable = False
-                biases.append(zero)
-        return weights, biases
+    def _view(self, state: np.ndarray) -> None:
+        """Take ``state`` = [flat parameters | running statistics] and view it per layer."""
+        self.state = state
+        """The parameters (:attr:`flat`), then batch norm's running statistics."""
+        self.flat = state[: self.n_params] if self.n_running else state  # one array if no stats
+        self.weights, self.biases = self.layer_views(self.flat)
+        self.scales = self.scale_views(self.flat)
+        """Per hidden layer, γ over β (2 × n; none without normalisation)."""
+        self.running_views = normalisation.blocks(state, self.n_params, self.sizes[1:-1]) \
+            if self.n_running else []
+        """Per hidden layer, batch norm's running mean over running variance (2 × n)."""
 
     @property
     def params(self) -> list[np.ndarray]:
-        """The live parameter arrays in order W0, b0, W1, b1, … (updated in place)."""
-        return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
+        """The live parameter arrays in order W0, b0, W1, b1, …, then each hidden layer's γ over
+        β (normalised networks), updated in place; :attr:`Trace.grads` has the same order."""
+        return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair] + \
+            self.scales
 
     def activation_name(self, layer: int) -> str:
         return self.loss.output.name if layer == self.n_layers - 1 else self.hidden.name
 
     def describe(self) -> str:
         return (f"{format_sizes(self.sizes)} {self.hidden.name} → "
-                f"{self.loss.output.name} + {self.loss.name}{'' if self.bias else ', no biases'}")
+                f"{self.loss.output.name} + {self.loss.name}{'' if self.bias else ', no biases'}"
+                f"{normalisation.norm_label(self.norm)}")
 
     def __deepcopy__(self, memo: dict[int, object]) -> Network:
         return self.copy()  # keeps the per-layer views pointing into the copied flat vector
@@ -156,8 +155,7 @@ class Network:
     def copy(self) -> Network:
         clone = object.__new__(Network)
         clone.__dict__.update(self.__dict__)
-        clone.flat = self.flat.copy()
-        clone.weights, clone.biases = self.layer_views(clone.flat)
+        clone._view(self.state.copy())
         clone.unit_mask = [None if m is None else m.copy() for m in self.unit_mask]
         return clone
 
@@ -189,8 +187,11 @@ class Network:
             return [np.empty((batch, n), self.dtype) for n in widths]
 
         grad = np.empty_like(self.flat)
+        norm = None if self.norm == "none" else \
+            normalisation.new_trace(batch, self.sizes[1:-1], self.dtype)
         return Trace(per_layer(self.sizes[1:]), per_layer(self.sizes), per_layer(self.sizes[1:]),
-                     per_layer(self.sizes[1:]), grad, *self.layer_views(grad))
+                     per_layer(self.sizes[1:]), grad, *self.layer_views(grad), norm=norm,
+                     d_scale=self.scale_views(grad))
 
     def new_masks(self, batch: int, rates: Sequence[float]) -> list[np.ndarray | None]:
         """Mask buffers for :attr:`Trace.masks`: one per hidden layer whose rate is > 0."""
@@ -199,11 +200,12 @@ class Network:
 
     def forward(
         self, x: np.ndarray, trace: Trace | None = None,
-        masks: Sequence[np.ndarray | None] | None = None,
+        masks: Sequence[np.ndarray | None] | None = None, training: bool = False,
     ) -> Trace:
         """Compute every layer's ``z``, ``a`` and (hidden layers) f'(z) ⊙ mask for the batch
         ``x`` into ``trace``. ``masks`` (dropout, see :class:`Trace`) replaces ``trace.masks``
-        when given."""
+        when given. ``training``: batch norm uses the batch's own statistics (else its running
+        ones); the running ones change only by :meth:`remember_statistics`."""
         if trace is None:
             trace = self.new_trace(len(x))
             trace.a[0] = np.asarray(x, dtype=self.dtype)  # read, never written: no copy needed
@@ -213,7 +215,10 @@ class Network:
             trace.masks = list(masks)
         z, a, derivative = trace.z, trace.a, trace.derivative
         for layer, mask in enumerate(self.layer_masks(trace.masks)):
-            self._affine(layer, a[layer], z[layer])
+            if trace.norm is None:
+                self._affine(layer, a[layer], z[layer])
+            else:
+                self._normalise(layer, trace, trace.norm, training)
             self.hidden.forward(z[layer], a[layer + 1])
             self.hidden.derivative(z[layer], a[layer + 1], derivative[layer])
             if mask is not None:  # dropped or switched-off units: output and slope 0
@@ -234,6 +239,21 @@ class Network:
         return [units if drop is None else drop if units is None else drop * units
                 for drop, units in zip(dropout, self.unit_mask, strict=True)]
 
+    def _normalise(self, layer: int, trace: Trace, keep: normalisation.NormTrace,
+                   training: bool) -> None:
+        """y = γ ⊙ ẑ + β of hidden layer ``layer`` into ``trace.z``, from a·W + b."""
+        self._affine(layer, trace.a[layer], keep.pre[layer])
+        running = self.running_views[layer] if self.norm == "batch" and not training else None
+        keep.batch_statistics = running is None
+        keep.mean[layer], keep.var[layer] = normalisation.normalise(
+            self.norm, keep.pre[layer], self.scales[layer], trace.z[layer], keep.hat[layer],
+            running)
+
+    def remember_statistics(self, trace: Trace) -> None:
+        """Fold a training pass's batch statistics into batch norm's running ones."""
+        if self.norm == "batch" and trace.norm is not None and trace.norm.batch_statistics:
+            normalisation.update_running(self.running_views, trace.norm, len(trace.a[0]))
+
     def _affine(self, layer: int, a: np.ndarray, z: np.ndarray) -> np.ndarray:
         """z = a·W + b for weight layer ``layer``, into ``z``."""
         np.dot(a, self.weights[layer], out=z)
@@ -243,10 +263,9 @@ class Network:
     def backward(
         self, trace: Trace, y: np.ndarray, l2: float = 0.0, l1: float = 0.0
     ) -> Trace:
-        """Backpropagate from ``trace`` (after :meth:`forward`): fills δ, dW, db and the cost.
-
-        The cost includes the penalties ½·λ₂·ΣW² + λ₁·Σ|W| (weights only, not biases).
-        """
+        """Backpropagate from ``trace`` (after :meth:`forward`): fills δ, dW, db (and ∂C/∂γ,
+        ∂C/∂β) and the cost. The cost includes the penalties ½·λ₂·ΣW² + λ₁·Σ|W| (weights
+        only: not biases, γ or β)."""
         last = self.n_layers - 1
         z_out, a_out = trace.z[last], trace.a[last + 1]
         cost = self.loss.cost(z_out, a_out, y)
@@ -255,11 +274,16 @@ class Network:
         for layer in range(last, -1, -1):
             delta = trace.delta[layer]
             np.dot(trace.a[layer].T, delta, out=trace.dW[layer])
-            if self.bias:
+            if self.has_bias(layer):
                 np.add.reduce(delta, axis=0, out=trace.db[layer])
             if layer:
-                below = np.dot(delta, self.weights[layer].T, out=trace.delta[layer - 1])
+                keep = trace.norm
+                below = np.dot(delta, self.weights[layer].T,
+                               out=trace.delta[layer - 1] if keep is None else keep.dy[layer - 1])
                 below *= trace.derivative[layer - 1]  # f'(z) ⊙ mask, from the forward pass
+                if keep is not None:  # ∂C/∂y → ∂C/∂γ, ∂C/∂β and ∂C/∂z
+                    normalisation.backward(self.norm, keep, layer - 1, self.scales[layer - 1],
+                                           trace.d_scale[layer - 1], trace.delta[layer - 1])
         if l2 or l1:
             weights, grad = self.flat[: self.n_weights], trace.grad[: self.n_weights]
             cost += self.penalty(l2, l1)
@@ -274,8 +298,8 @@ class Network:
         masks: Sequence[np.ndarray | None] | None = None,
     ) -> Trace:
         """Cost and every gradient of the batch (with fixed dropout ``masks`` if given),
-        without changing any weight."""
-        return self.backward(self.forward(x, masks=masks), y, l2=l2, l1=l1)
+        without changing any weight (batch norm: with the batch's statistics)."""
+        return self.backward(self.forward(x, masks=masks, training=True), y, l2=l2, l1=l1)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The output layer's activations for ``x`` (a fresh array)."""
@@ -284,6 +308,9 @@ class Network:
         for layer, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             z = a @ w
             z += b
+            if layer < last and self.norm != "none":  # batch norm: the running statistics
+                normalisation.normalise(self.norm, z, self.scales[layer], z, np.empty_like(z),
+                                        self.running_views[layer] if self.norm == "batch" else None)
             f = self.loss.output if layer == last else self.hidden
             a = f.forward(z, z)
             if layer < last and (units := self.unit_mask[layer]) is not None:
@@ -294,8 +321,9 @@ class Network:
         self, x: np.ndarray, y: np.ndarray, l2: float = 0.0, l1: float = 0.0,
         masks: Sequence[np.ndarray | None] | None = None,
     ) -> float:
-        """The batch cost, penalties included (the quantity the gradients differentiate)."""
-        trace = self.forward(x, masks=masks)
+        """The batch cost, penalties included (the quantity the gradients differentiate:
+        batch norm uses the batch's statistics)."""
+        trace = self.forward(x, masks=masks, training=True)
         last = self.n_layers - 1
         cost = self.loss.cost(trace.z[last], trace.a[last + 1], np.asarray(y, self.dtype))
         return cost + self.penalty(l2, l1)
@@ -318,24 +346,3 @@ def fill_masks(
             rng.random(out=mask, dtype=mask.dtype)
             np.greater_equal(mask, p, out=mask, casting="unsafe")
             mask *= 1.0 / (1.0 - p)
-
-
-def _initial(
-    init: str, hidden: Activation, shape: tuple[int, ...], rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Initial (W, b) for one layer of weights of shape (fan in, fan out)."""
-    fan_in, fan_out = shape
-    if init == "uniform":
-        return rng.random((fan_in, fan_out)), rng.random(fan_out)
-    if init in ("normal", "normal0.1"):
-        scale = 0.1 if init == "normal0.1" else 1.0
-        return (scale * rng.standard_normal((fan_in, fan_out)),
-                scale * rng.standard_normal(fan_out))
-    if init == "auto":
-        init = hidden.auto_init
-    if init == "he":
-        w = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))
-    else:
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
-        w = rng.uniform(-limit, limit, (fan_in, fan_out))
-    return w, np.zeros(fan_out)

@@ -199,12 +199,13 @@ class TrainingSession(EditableRows):
         if trace.masks:
             fill_masks(trace.masks, rates, self._dropout_rng)
         network = self.network
-        network.forward(trace.a[0], trace)
+        network.forward(trace.a[0], trace, training=True)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
         cost = trace.cost
         square_norm = float(np.vdot(trace.grad, trace.grad))
         self.grad_square_norm = square_norm
         self._check(cost, square_norm)
+        network.remember_statistics(trace)  # batch norm's running statistics
         clip_norm(trace.grad, hyper.clip, square_norm)
         self.last_step = self.optimizer.update(network.flat, trace.grad, self._rate, hyper)
         self.step_count += 1
@@ -308,7 +309,7 @@ class TrainingSession(EditableRows):
         self._rate = self._schedule.rate(self.hyper, self.epoch)
         if (hyper := self.hyper).early_stopping:
             validation = self.evaluate("validation")["cost"]
-            self.stopped = self.early_stop.update(self.epoch, validation, self.network.flat,
+            self.stopped = self.early_stop.update(self.epoch, validation, self.network.state,
                                                   hyper.tol, hyper.patience)
         self._order = self._shuffle_rng.permutation(self.train_rows)
         self._cursor = 0
@@ -330,8 +331,8 @@ class TrainingSession(EditableRows):
 
 
 def rebuild(network: Network, **changes: Any) -> Network:
-    """A freshly initialised network like ``network`` with some settings changed
-    (``sizes``, ``hidden``, ``output``, ``loss``, ``init``, ``seed``, ``dtype``, ``bias``)."""
+    """A freshly initialised network like ``network`` with some of :class:`Network`'s
+    arguments changed (``sizes``, ``hidden``, ``init``, ``seed``, ``dtype``, ``norm``, …)."""
     settings: dict[str, Any] = {
         "sizes": network.sizes,
         "hidden": network.hidden.name,
@@ -340,5 +341,6 @@ def rebuild(network: Network, **changes: Any) -> Network:
         "init": network.init,
         "dtype": network.dtype,
         "bias": network.bias,
+        "norm": network.norm,
     }
     return Network(**(settings | changes))

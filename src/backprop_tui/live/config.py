@@ -32,6 +32,8 @@ class RunConfig:
     init: str = "auto"
     bias: bool = True
     """False: layers without biases (see backprop_tui.engine.network)."""
+    norm: str = "none"
+    """Hidden layers' normalisation: none, batch or layer (see backprop_tui.engine.norm)."""
     dtype: str = "float64"
     hyper: Hyperparameters = field(default_factory=Hyperparameters)
     seed: int = 0
@@ -41,8 +43,9 @@ class RunConfig:
     io_sizes: tuple[int, int] | None = None
     """Input and output sizes the person asked for with a full architecture (checked)."""
     weights: str = ""
-    """A network file (``--load``) to start from: its architecture, activations and weights
-    replace ``hidden_sizes``, ``hidden``, ``output``, ``loss`` and ``init``."""
+    """A network file (``--load``) to start from: its architecture, activations, weights and
+    normalisation replace ``hidden_sizes``, ``hidden``, ``output``, ``loss``, ``init`` and
+    ``norm``."""
     record: str = ""
     """A file to record the session's commands to (``--record``; see backprop_tui.live.record)."""
     epochs: int | None = None
@@ -119,6 +122,12 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     _preset("gaussians", "2-D mixture of Gaussians (regression): tanh 16-16, Adam 0.01, "
             "batch 10", "gaussians", (16, 16), "tanh",
             Hyperparameters(learning_rate=0.01, batch_size=10, optimizer="adam")),
+    Preset("deep-sigmoid", "8×8 digits, 8 sigmoid layers of 32: barely trains; N adds batch "
+           "norm", RunConfig(dataset="digits", hidden_sizes=(32,) * 8, hidden="sigmoid",
+                             hyper=Hyperparameters(learning_rate=0.003, batch_size=32,
+                                                   optimizer="adam"), preset="deep-sigmoid"),
+           "eight sigmoid layers without normalisation barely train (test accuracy ≈ 0.29 "
+           "after 1,000 steps); N switches on batch norm (≈ 0.96) or layer norm (≈ 0.96)"),
 )}
 DEFAULT_PRESET = "adder"
 
@@ -183,7 +192,7 @@ def fresh_network(config: RunConfig, dataset: Dataset) -> Network:
     sizes = (dataset.n_inputs, *config.hidden_sizes, dataset.n_outputs)
     return Network(sizes, hidden=config.hidden, output=config.output or dataset.output,
                    loss=config.loss or dataset.loss, init=config.init, seed=config.seed,
-                   dtype=config.dtype, bias=config.bias)
+                   dtype=config.dtype, bias=config.bias, norm=config.norm)
 
 
 def loaded_network(config: RunConfig, dataset: Dataset) -> Network:
@@ -200,6 +209,6 @@ def loaded_network(config: RunConfig, dataset: Dataset) -> Network:
             raise BackpropError(f"{held}, not the {format_sizes(arch)} asked for with --arch")
     if network.dtype.name != config.dtype:
         converted = rebuild(network, dtype=config.dtype)
-        converted.flat[:] = network.flat
+        converted.state[:] = network.state  # the parameters and running statistics
         network = converted
     return network

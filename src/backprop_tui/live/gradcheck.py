@@ -14,6 +14,7 @@ import numpy as np
 from backprop_tui.engine import TrainingSession, rebuild
 from backprop_tui.engine.gradcheck import TOLERANCE, gradient_check
 from backprop_tui.engine.network import Network
+from backprop_tui.engine.norm import TAGS
 
 MAX_PER_LAYER = 200
 """Parameters perturbed per weight layer at most (each costs two forward passes)."""
@@ -36,9 +37,11 @@ class GradientRow:
     """e.g. ``8→32 tanh``."""
     weight_error: float
     bias_error: float | None
-    """None for a network without biases."""
+    """None for a layer without biases."""
     checked: int
     ok: bool
+    norm_error: float | None = None
+    """γ and β of a normalised hidden layer; None for a layer without them."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,10 @@ def check_gradients(session: TrainingSession, source: GradientSource | None = No
     sizes = network.sizes
     report_rows = tuple(
         GradientRow(c.layer + 1, f"{sizes[c.layer]}→{sizes[c.layer + 1]} "
-                    f"{network.activation_name(c.layer)}", c.weight_error,
-                    c.bias_error if network.bias else None,
-                    c.checked, bool(c.error < tolerance))
+                    f"{network.activation_name(c.layer)}"
+                    f"{'' if c.norm_error is None else '+' + TAGS[network.norm]}",
+                    c.weight_error, c.bias_error if network.has_bias(c.layer) else None,
+                    c.checked, bool(c.error < tolerance), c.norm_error)
         for c in checks
     )
     notes = []
@@ -87,6 +91,9 @@ def check_gradients(session: TrainingSession, source: GradientSource | None = No
                      "(differences taken on a float64 copy)")
     if hyper.dropout_rates(network.n_layers - 1):
         notes.append("dropout is on: the check runs with dropout off")
+    if network.norm == "batch":
+        notes.append("batch norm: both sides normalise with this batch's own statistics, as a "
+                     "training step does (not the running ones)")
     return GradientReport(session.step_count, len(rows), report_rows,
                           verdict(report_rows, tolerance), network.dtype.name, tolerance,
                           tuple(notes), time.perf_counter() - started)
@@ -108,7 +115,7 @@ def _float64(network: Network) -> Network:
 def verdict(rows: tuple[GradientRow, ...], tolerance: float) -> str:
     """One line: agreement with the largest error, or the first layer that disagrees."""
     def error(row: GradientRow) -> float:
-        return max(row.weight_error, row.bias_error or 0.0)
+        return max(row.weight_error, row.bias_error or 0.0, row.norm_error or 0.0)
 
     for row in rows:
         if not row.ok:

@@ -81,8 +81,10 @@ def set_weight(session: TrainingSession, target: tuple[int, int], source: int,
 
 def set_bias(session: TrainingSession, target: tuple[int, int], bias: float) -> LabResult:
     layer, unit = target
-    if not session.network.bias:
-        raise BackpropError("this network has no biases (as in the post it reproduces)")
+    if not session.network.has_bias(layer - 1):
+        raise BackpropError("this layer has no biases (batch norm's β takes their place)"
+                            if session.network.bias else
+                            "this network has no biases (as in the post it reproduces)")
 
     def change() -> None:
         session.network.biases[layer - 1][unit] = bias

@@ -72,7 +72,7 @@ def overfit_batch(session: TrainingSession, source: GradientSource | None = None
     costs: list[float] = []
     with np.errstate(all="ignore"):  # a diverging copy is reported, not warned about
         for taken in range(max_steps + 1):
-            network.forward(x, trace)
+            network.forward(x, trace, training=True)  # batch norm: the batch's statistics
             costs.append(cost := float(network.loss.cost(trace.z[last], trace.a[last + 1], y)))
             if diverged(cost, costs[0]) or fitted(cost, costs[0]) or taken == max_steps:
                 break

@@ -164,7 +164,7 @@ def config_values(config: RunConfig) -> dict[str, Scalar | None]:
         "data-path": _text(options.get("path")), "target": _text(options.get("target")),
         "arch": arch, "activation": config.hidden, "init": config.init, "seed": config.seed,
         "float32": config.dtype == "float32", "speed": config.speed or 0,
-        "paused": config.paused, "curve": _text(options.get("f")),
+        "paused": config.paused, "curve": _text(options.get("f")), "norm": config.norm,
     }
     if isinstance(classes := options.get("classes"), int):
         values["classes"] = classes
@@ -179,7 +179,8 @@ def current_config(config: RunConfig, snapshot: Snapshot) -> RunConfig:
     """``config`` (data set, seed, preset) with what the app changed since, as ``snapshot``
     shows it: hyperparameters, architecture, activation, speed."""
     return replace(config, hyper=snapshot.hyper, hidden=snapshot.hidden, init=snapshot.init,
-                   dtype=snapshot.dtype, speed=snapshot.speed).with_arch(snapshot.sizes)
+                   dtype=snapshot.dtype, speed=snapshot.speed,
+                   norm=snapshot.norm).with_arch(snapshot.sizes)
 
 
 def _text(value: object) -> str | None:

@@ -145,6 +145,8 @@ class Snapshot:
     """Hidden neurons switched off, as (layer, neuron) with layer ≥ 1."""
     lab: LabResult | None = None
     """The latest neuron-lab edit: test cost and metric just before and after it."""
+    norm: str = "none"
+    """How the hidden layers normalise: none, batch or layer."""
 
     @property
     def views(self) -> Views | None:
@@ -225,7 +227,7 @@ def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats
         fan_in, fan_out = w.shape
         stats.append(LayerStats(
             index, fan_in, fan_out, name, float(w.mean()), float(w.std()), float(w.min()),
-            float(w.max()), float(b.mean()) if net.bias else None, g_norm,
+            float(w.max()), float(b.mean()) if net.has_bias(index) else None, g_norm,
             step / w_norm if w_norm else math.inf, inactive,
             tuple(int(c) for c in counts), index == last, wrong,
         ))
@@ -309,5 +311,5 @@ def take_snapshot(session: TrainingSession, state: TrainerState | None = None,
         seq=state.seq, notes=state.notes, breakpoints=state.breakpoints,
         breakpoint=state.breakpoint, branches=state.branches, markers=state.markers,
         extras=dict(extras or {}), lab=state.lab,
-        off_units=tuple((layer + 1, unit) for layer, unit in net.off_units),
+        off_units=tuple((layer + 1, unit) for layer, unit in net.off_units), norm=net.norm,
     )

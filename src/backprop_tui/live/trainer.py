@@ -11,6 +11,7 @@ import time
 
 from backprop_tui.engine import (
     HIDDEN_ACTIVATIONS,
+    NORMS,
     OPTIMIZERS,
     Diverged,
     NoTrainingRows,
@@ -18,6 +19,7 @@ from backprop_tui.engine import (
     format_sizes,
     rebuild,
 )
+from backprop_tui.engine.norm import norm_label
 from backprop_tui.errors import BackpropError
 from backprop_tui.live import commands
 from backprop_tui.live.boundary import regenerated
@@ -189,11 +191,13 @@ class Trainer:
         self.message = ""
 
     def _cycle(self, what: str) -> None:
-        """The next optimizer, or (anything else) the next hidden activation."""
+        """The next optimizer, normalisation, or (anything else) hidden activation."""
         if what == "optimizer":
             names = list(OPTIMIZERS)
             current = names.index(self.session.hyper.optimizer)
             self._set_hyper({"optimizer": names[(current + 1) % len(names)]})
+        elif what == "norm":
+            self._reshape(norm=NORMS[(NORMS.index(self.session.network.norm) + 1) % len(NORMS)])
         else:
             names = list(HIDDEN_ACTIVATIONS)
             current = names.index(self.session.network.hidden.name)
@@ -254,8 +258,8 @@ class Trainer:
         self.session.set_network(network)
         self.timeline.restart(self.session)
         self.selected = None
-        self.message = f"new network {format_sizes(network.sizes)} {network.hidden.name}: " \
-            "weights re-initialised"
+        self.message = f"new network {format_sizes(network.sizes)} {network.hidden.name}" \
+            f"{norm_label(network.norm)}: weights re-initialised"
         self._restart_pacing()
 
     # -- training --------------------------------------------------------------------------

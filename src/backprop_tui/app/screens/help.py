@@ -59,8 +59,10 @@ COLOURS = """
 ## The status bar
 `η` learning rate · `bs` batch size · `opt` optimizer · `β₁ β₂` Adam's decay rates · `ρ`
 RMSprop's decay rate · `μ` momentum (momentum, Nesterov) · `L2 L1` weight penalties ·
-`test acc @1,200`: measured on the test set with the weights at step 1,200 (the same
-weights the predictions panel counts). Narrow terminals drop the least needed fields first.
+`norm batch` / `norm layer` the hidden layers' normalisation (`+BN` / `+LN` on the network
+panel; `N` cycles it) · `test acc @1,200`: measured on the test set with the weights at step
+1,200 (the same weights the predictions panel counts). Narrow terminals drop the least needed
+fields first.
 """
 
 

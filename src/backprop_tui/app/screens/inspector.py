@@ -42,20 +42,32 @@ def _cell(value: float) -> str:
     return f"{value: .4g}"
 
 
-def render_numbers(numbers: Numbers) -> RenderableType:
-    """A small array as a table; a large one as its summary and largest entries."""
+def render_numbers(numbers: Numbers, width: int = 200) -> RenderableType:
+    """A small array as a table (in blocks of as many columns as fit ``width`` cells, each
+    block headed by its column numbers); a large one as its summary and largest entries."""
     dims = "×".join(str(n) for n in numbers.shape)
     title = Text(f"{numbers.name}  ({dims})", style="bold")
     if numbers.full is not None:
-        rows = np.atleast_2d(numbers.full)
-        table = Table(show_header=False, box=None, padding=(0, 1))
-        for row in rows:
-            table.add_row(*(_cell(v) for v in row))
-        return Group(title, table)
+        cells = [[_cell(v) for v in row] for row in np.atleast_2d(numbers.full)]
+        count = len(cells[0])
+        fit = max(1, width // (max(len(c) for row in cells for c in row) + 2))
+        if fit >= count:
+            return Group(title, _table(cells))
+        blocks = (Group(Text(f"  columns {start}–{min(start + fit, count) - 1}:", style="dim"),
+                        _table([row[start:start + fit] for row in cells]))
+                  for start in range(0, count, fit))
+        return Group(title, *blocks)
     mean, std, low, high = numbers.summary
     top = ",  ".join(f"[{','.join(map(str, index))}] {value:.4g}" for index, value in numbers.top)
     return Group(title, Text(f"  mean {mean:.4g}   std {std:.4g}   min {low:.4g}   "
                              f"max {high:.4g}"), Text(f"  largest |·|: {top}"))
+
+
+def _table(cells: list[list[str]]) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    for row in cells:
+        table.add_row(*row)
+    return table
 
 
 class InspectorScreen(ModalScreen[None]):
@@ -87,6 +99,10 @@ class InspectorScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.draw()
+        self.call_after_refresh(self.draw)  # again at the width the layout gave the numbers
+
+    def on_resize(self) -> None:
+        self.draw()
 
     @property
     def stage(self) -> Stage:
@@ -113,8 +129,9 @@ class InspectorScreen(ModalScreen[None]):
         self.point_at(stage.layer)
         self.query_one("#inspector-equation", Label).update(Text(stage.equation))
         self.query_one("#inspector-shapes", Label).update(Text(stage.shapes, style="italic"))
-        self.query_one("#inspector-numbers", Static).update(
-            Group(*(render_numbers(numbers) for numbers in stage.numbers)))
+        shown = self.query_one("#inspector-numbers", Static)
+        width = shown.content_size.width - 2 if shown.content_size.width > 2 else 40  # scrollbar
+        shown.update(Group(*(render_numbers(numbers, width) for numbers in stage.numbers)))
         self.query_one("#inspector-notes", Static).update(
             Text("\n".join(inspection.notes), style="dim italic"))
 

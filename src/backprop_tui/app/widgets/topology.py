@@ -19,6 +19,7 @@ from textual.widget import Widget
 
 from backprop_tui.app.widgets.colours import compact, diverging_colour, sign_colour
 from backprop_tui.engine import ACTIVATIONS
+from backprop_tui.engine.norm import TAGS
 from backprop_tui.live.snapshot import Snapshot, Topology
 
 NODE = "▇▇"
@@ -129,6 +130,7 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
     counts = [len(shown) for shown in topo.shown]
     rows, node = max(counts), len(NODE)
     offsets = [(rows - n) // 2 for n in counts]
+    tags = [f"+{TAGS[snapshot.norm]}" if snapshot.norm != "none" else ""] * (len(counts) - 2)
     names = [stats.activation for stats in snapshot.layers]
     for cell in CELL_WIDTHS:
         gaps = [2 + math.ceil(n * cell) for n in counts[1:]]
@@ -138,9 +140,13 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
     xs = list(accumulate([node + gap for gap in gaps], initial=max(0, (width - total) // 2) + 1))
     centres = [x + node // 2 for x in xs]
     single = [f"in {topo.sizes[0]}"]
-    single += [f"{n} {a}" for n, a in zip(topo.sizes[1:], names, strict=True)]
-    headers = [single] if _place(single, centres, width) else [
-        [str(size) for size in topo.sizes], ["in"] + [ACTIVATIONS[a].short for a in names]]
+    single += [f"{n} {a}{tag}" for n, a, tag in zip(topo.sizes[1:], names, [*tags, ""],
+                                                     strict=True)]
+    short, sizes = [ACTIVATIONS[a].short for a in names], [str(size) for size in topo.sizes]
+    tagged = ["in", *map(str.__add__, short, [*tags, ""])]
+    headers = next((list(rows) for rows in ((single,), (sizes, tagged), (sizes, ["in", *short]),
+                                            (sizes,))  # the most that fits
+                    if all(_place(row, centres, width) for row in rows)), [sizes, ["in", *short]])
     hidden = [(i, topo.sizes[i] - n) for i, n in enumerate(counts) if topo.sizes[i] > n]
     info = incoming_lines(topo, width)
     if snapshot.off_units:
