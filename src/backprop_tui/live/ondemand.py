@@ -14,6 +14,7 @@ from typing import Any
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
+from backprop_tui.live.race import evaluation
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
@@ -36,7 +37,8 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
 
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
-BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary}
+BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary,
+                               "evaluation": evaluation}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:
