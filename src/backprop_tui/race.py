@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.config import PRESETS
@@ -25,7 +26,7 @@ CHUNK = 100
 """Steps per lock-step round of a headless race."""
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Any) -> None:
     """The ``race`` subcommand and its options."""
     race = commands.add_parser(
         "race", help="race 2 to 4 runs side by side (presets or config files)",
@@ -59,6 +60,11 @@ def runs_from(specs: Sequence[str], seed: int | None = None) -> list[RaceRun]:
         check_own_input(run.config)
         taken = sum(other.name.split(" #")[0] == run.name for other in runs)
         runs.append(replace(run, name=f"{run.name} #{taken + 1}") if taken else run)
+    data = {(run.config.dataset, str(run.config.data_options)) for run in runs}
+    if len(data) > 1:
+        raise BackpropError("a race compares runs on one data set, with the same split: "
+                            + ", ".join(f"{run.name} trains {run.config.dataset}"
+                                        for run in runs))
     return runs
 
 

@@ -219,7 +219,7 @@ def summary(lane: Lane) -> dict[str, Any]:
     }
 
 
-def config_summary(config: RunConfig) -> dict[str, object]:
+def config_summary(config: RunConfig) -> dict[str, Any]:
     """What a run trains, in the configuration file's keys."""
     from backprop_tui.live.runfile import config_values
 
@@ -231,19 +231,19 @@ def config_summary(config: RunConfig) -> dict[str, object]:
 
 
 # -- forks -----------------------------------------------------------------------------------
-def _l2(hyper: Hyperparameters) -> dict[str, object]:
+def _l2(hyper: Hyperparameters) -> dict[str, Any]:
     return {"l2": hyper.l2 * 10 if hyper.l2 else 1e-3}
 
 
-def _dropout(hyper: Hyperparameters) -> dict[str, object]:
+def _dropout(hyper: Hyperparameters) -> dict[str, Any]:
     return {"dropout": 0.2 if not hyper.dropout else 0.0}
 
 
-def _optimizer(hyper: Hyperparameters) -> dict[str, object]:
+def _optimizer(hyper: Hyperparameters) -> dict[str, Any]:
     return {"optimizer": "sgd" if hyper.optimizer == "adam" else "adam"}
 
 
-FORKS: dict[str, tuple[str, Callable[[Hyperparameters], dict[str, object]]]] = {
+FORKS: dict[str, tuple[str, Callable[[Hyperparameters], dict[str, Any]]]] = {
     "l2": ("L2 on (1e-3), or ×10 if on", _l2),
     "dropout": ("dropout 0.2, or off if on", _dropout),
     "optimizer": ("other optimizer: Adam, or SGD if Adam", _optimizer),
@@ -254,7 +254,7 @@ FORKS: dict[str, tuple[str, Callable[[Hyperparameters], dict[str, object]]]] = {
 """The one change a fork makes: name → (what it does, the hyperparameters it sets)."""
 
 
-def fork_change(hyper: Hyperparameters, name: str) -> dict[str, object]:
+def fork_change(hyper: Hyperparameters, name: str) -> dict[str, Any]:
     """The hyperparameters fork ``name`` changes, with their new values."""
     return FORKS[name][1](hyper)
 
