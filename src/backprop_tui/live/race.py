@@ -231,40 +231,34 @@ def config_summary(config: RunConfig) -> dict[str, Any]:
 
 
 # -- forks -----------------------------------------------------------------------------------
-def _l2(hyper: Hyperparameters) -> dict[str, Any]:
-    return {"l2": hyper.l2 * 10 if hyper.l2 else 1e-3}
-
-
-def _dropout(hyper: Hyperparameters) -> dict[str, Any]:
-    return {"dropout": 0.2 if not hyper.dropout else 0.0}
-
-
-def _optimizer(hyper: Hyperparameters) -> dict[str, Any]:
-    return {"optimizer": "sgd" if hyper.optimizer == "adam" else "adam"}
-
-
-FORKS: dict[str, tuple[str, Callable[[Hyperparameters], dict[str, Any]]]] = {
-    "l2": ("L2 on (1e-3), or ×10 if on", _l2),
-    "dropout": ("dropout 0.2, or off if on", _dropout),
-    "optimizer": ("other optimizer: Adam, or SGD if Adam", _optimizer),
-    "faster": ("learning rate ×3", lambda h: {"learning_rate": h.learning_rate * 3}),
-    "slower": ("learning rate ÷3", lambda h: {"learning_rate": h.learning_rate / 3}),
-    "batch": ("batch size ×4", lambda h: {"batch_size": h.batch_size * 4}),
+FORKS: dict[str, Callable[[Hyperparameters], dict[str, Any]]] = {
+    "l2": lambda h: {"l2": h.l2 * 10 if h.l2 else 1e-3},
+    "dropout": lambda h: {"dropout": 0.0 if h.dropout else 0.2},
+    "optimizer": lambda h: {"optimizer": "sgd" if h.optimizer == "adam" else "adam"},
+    "lr_up": lambda h: {"learning_rate": h.learning_rate * 3},
+    "lr_down": lambda h: {"learning_rate": h.learning_rate / 3},
+    "batch": lambda h: {"batch_size": h.batch_size * 4},
 }
-"""The one change a fork makes: name → (what it does, the hyperparameters it sets)."""
+"""The one change a fork makes, by name: the hyperparameters it sets, given the current ones
+(L2 on, or ×10 if on; dropout 0.2, or off; Adam, or SGD if Adam; η ×3; η ÷3; batch ×4)."""
 
 
-def fork_change(hyper: Hyperparameters, name: str) -> dict[str, Any]:
-    """The hyperparameters fork ``name`` changes, with their new values."""
-    return FORKS[name][1](hyper)
+def fork_label(hyper: Hyperparameters, name: str, before: bool = True) -> str:
+    """Fork ``name``'s change in words: ``L2 0 → 0.001`` (``before`` False: ``L2 0.001``)."""
+    from backprop_tui.engine.hyper import SYMBOLS
+
+    def shown(value: object) -> str:
+        return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+    return ", ".join(
+        f"{SYMBOLS.get(key, key.upper() if key in ('l1', 'l2') else key)} "
+        + (f"{shown(getattr(hyper, key))} → " if before else "") + shown(value)
+        for key, value in FORKS[name](hyper).items())
 
 
-def fork_runs(config: RunConfig, weights: str, name: str, step: int) -> list[RaceRun]:
-    """The current run and its fork ``name``, both from the weights saved in ``weights``."""
+def fork_runs(config: RunConfig, weights: str, name: str) -> list[RaceRun]:
+    """The current run as it is and with fork ``name``, both from the weights in ``weights``."""
     start = replace(config, weights=weights)
-    change = fork_change(config.hyper, name)
-    label = ", ".join(f"{k.replace('_', ' ')} {v:g}" if isinstance(v, float) else f"{k} {v}"
-                      for k, v in change.items())
-    return [RaceRun(f"step {step:,} as is", start),
-            RaceRun(f"step {step:,} + {label}", replace(start, hyper=replace(config.hyper,
-                                                                            **change)))]
+    changed = replace(config.hyper, **FORKS[name](config.hyper))
+    return [RaceRun("as is", start),
+            RaceRun(fork_label(config.hyper, name, before=False), replace(start, hyper=changed))]

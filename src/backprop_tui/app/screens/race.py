@@ -139,8 +139,8 @@ class RaceScreen(Screen[None]):
         if ahead:
             words += [f"{name} is {count:,} steps ahead (stepped alone): the race holds it "
                       "until the others catch up" for name, count in ahead]
-        elif len(steps) == 1:
-            words.append(f"all at step {steps[0]:,}")
+        elif steps:
+            words.append(f"all at step {min(l.step for l in lanes if not l.stopped):,}")
         words += [f"{lane.run.name} paused alone (p resumes)" for lane in lanes if lane.held]
         words += [f"{lane.run.name} stopped: {lane.stopped}" for lane in lanes if lane.stopped]
         return " · ".join(words + ([self.note] if self.note else []))

@@ -103,33 +103,55 @@ class RaceTable(DataTable[Text]):
     """The runs side by side; the selected run's column is marked ▶."""
 
     can_focus = False
-    _names: list[str] = []
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, show_cursor=False, zebra_stripes=True)
         self.rows_shown: list[Row] = []
+        self._layout: tuple[object, ...] = ()
 
     def show(self, lanes: Sequence[Lane], selected: int, colours: Sequence[tuple[int, int, int]]
              ) -> None:
-        """Draw the runs' rows; a cell too wide for its column's share of the width wraps."""
+        """Draw the runs' rows: in place while the rows, names and widths stay; a cell too
+        wide for its column's share of the width wraps."""
         rows = table_rows(lanes)
         names = [("▶ " if index == selected else "") + lane.run.name
                  for index, lane in enumerate(lanes)]
-        if (rows, names) == (self.rows_shown, self._names):
-            return
-        self.rows_shown, self._names = rows, names
         label_width = max(cell_len(label) for label, _, _ in rows)
-        room = self.app.size.width - label_width - 2 * (len(lanes) + 1) - SCROLLBAR
-        share = room // len(lanes)
-        self.header_height = 2 if any(cell_len(name) > share for name in names) else 1
+        share = (self.app.size.width - label_width - 2 * (len(lanes) + 1) - SCROLLBAR
+                 ) // len(lanes)
+        widths = [max(MIN_COLUMN, min(share, max(cell_len(name), *(cell_len(values[i])
+                                                                    for _, values, _ in rows))))
+                  for i, name in enumerate(names)]
+        heights = [max(self._lines(value, width) for value, width in zip(values, widths,
+                                                                         strict=True))
+                   for _, values, _ in rows]
+        layout = (names, widths, heights, [(label, differs) for label, _, differs in rows])
+        if layout != self._layout:
+            self._rebuild(rows, names, widths, heights, colours)
+        else:
+            for (label, values, differs), (_, old, _) in zip(rows, self.rows_shown, strict=True):
+                for index, value in enumerate(values):
+                    if value != old[index]:
+                        self.update_cell(label, str(index), self._cell(value, differs))
+        self.rows_shown, self._layout = rows, layout
+
+    def _lines(self, value: str, width: int) -> int:
+        return len(Text(value).wrap(self.app.console, width))
+
+    @staticmethod
+    def _cell(value: str, differs: bool) -> Text:
+        return Text(value, style=DIFFERS if differs else "")
+
+    def _rebuild(self, rows: list[Row], names: list[str], widths: list[int],
+                 heights: list[int], colours: Sequence[tuple[int, int, int]]) -> None:
+        self.header_height = max(self._lines(name, width) for name, width in zip(names, widths,
+                                                                                 strict=True))
         self.clear(columns=True)
-        self.add_column("", key="label", width=label_width)
-        for index, name in enumerate(names):
-            natural = max(cell_len(name), *(cell_len(values[index]) for _, values, _ in rows))
+        self.add_column("", key="label", width=max(cell_len(label) for label, _, _ in rows))
+        for index, (name, width) in enumerate(zip(names, widths, strict=True)):
             r, g, b = colours[index]
             self.add_column(Text(name, style=f"bold rgb({r},{g},{b})"), key=str(index),
-                            width=max(MIN_COLUMN, min(natural, share)))
-        for label, values, differs in rows:
-            self.add_row(Text(label, style="dim"),
-                         *(Text(v, style=DIFFERS if differs else "") for v in values),
-                         key=label, height=None)
+                            width=width)
+        for (label, values, differs), height in zip(rows, heights, strict=True):
+            self.add_row(Text(label, style="dim"), *(self._cell(v, differs) for v in values),
+                         key=label, height=height)
