@@ -140,7 +140,7 @@ class RaceScreen(Screen[None]):
             words += [f"{name} is {count:,} steps ahead (stepped alone): the race holds it "
                       "until the others catch up" for name, count in ahead]
         elif steps:
-            words.append(f"all at step {min(l.step for l in lanes if not l.stopped):,}")
+            words.append(f"all at step {min(lane.step for lane in lanes if not lane.stopped):,}")
         words += [f"{lane.run.name} paused alone (p resumes)" for lane in lanes if lane.held]
         words += [f"{lane.run.name} stopped: {lane.stopped}" for lane in lanes if lane.stopped]
         return " · ".join(words + ([self.note] if self.note else []))
