@@ -114,6 +114,9 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "fork": ("adder", ("Y",), named("ForkDialog")),
+    "race": ("adder", ("Y", "enter"), lambda app: named("RaceScreen")(app)
+             and all(lane.evaluation for lane in app.screen.race.lanes)),
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from backprop_tui.app.race import RaceApp
 from backprop_tui.app.screens.fork import ForkDialog
@@ -20,7 +21,8 @@ from backprop_tui.live.commands import Step
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.race import Race, RaceRun
 
-from .conftest import make_app, started, wait_for
+from .conftest import make_app, screen_lines, started, wait_for
+from .test_layout import SIZES, cut_words
 
 
 def race_app(limit: int | None = 40) -> RaceApp:
@@ -132,3 +134,19 @@ async def test_y_forks_the_run_from_its_current_weights():
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert all(lane.backend.closed for lane in race.lanes)
         assert not weights.parent.exists() and app.snapshot.step == 30
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+async def test_four_runs_fit_without_a_cut_word(size):
+    race = Race([RaceRun(name, PRESETS[name].config) for name in ("adder-post", "adder")]
+                + [RaceRun(f"adder seed {seed}", replace(PRESETS["adder"].config, seed=seed))
+                   for seed in (1, 2)], ThreadBackend)
+    race.start()
+    app = RaceApp(race, 30)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: steps(app) == [30] * 4 and not app.screen.racing)
+        app.screen.query_one(RacePlot).redraw_now()
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert not cut_words(lines), "\n".join(["", *lines, *cut_words(lines)])
+        assert any("finished: every run reached step 30" in line for line in lines)
