@@ -59,6 +59,8 @@ async def test_the_race_runs_to_its_end_with_a_line_per_run_and_differences_high
         assert table.get_cell("seed", "1").style != DIFFERS
         assert "doctor" in rows
         assert "finished: every run reached step 40" in app.screen.status()
+        palette = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Pause one", "Step one", "Cost/metric", "Faster"} <= set(palette)
         await pilot.press("m")
         assert plot.what == METRIC and list(plot.last_series) == ["adder-post", "adder"]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from backprop_tui.app.screens.race import RaceScreen
 from backprop_tui.live.race import Race
@@ -23,3 +26,9 @@ class RaceApp(App[None]):
 
     def get_default_screen(self) -> RaceScreen:
         return RaceScreen(self.race, self.limit)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands, then the race keys."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, RaceScreen):
+            yield from screen.commands()

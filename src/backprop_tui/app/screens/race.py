@@ -3,19 +3,19 @@ table, advanced in equal steps (see :mod:`backprop_tui.live.race`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from time import monotonic
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from backprop_tui.app.keys import RACE, bindings
-from backprop_tui.app.screens.live import titled
+from backprop_tui.app.screens.live import key_commands, titled
 from backprop_tui.app.widgets.race_plot import RUN_COLOURS, RacePlot
 from backprop_tui.app.widgets.race_table import RaceTable
 from backprop_tui.live.backend import Failure
@@ -146,6 +146,10 @@ class RaceScreen(Screen[None]):
         return " · ".join(words + ([self.note] if self.note else []))
 
     # -- keys --------------------------------------------------------------------------------
+    def commands(self) -> Iterator[SystemCommand]:
+        """A command palette entry for each race key."""
+        return key_commands(self, self.KEYS)
+
     def action_run_all(self) -> None:
         self.racing = not self.racing
         self._restart_pacing()
