@@ -152,3 +152,16 @@ async def test_four_runs_fit_without_a_cut_word(size):
         lines = screen_lines(app)
         assert not cut_words(lines), "\n".join(["", *lines, *cut_words(lines)])
         assert any("finished: every run reached step 30" in line for line in lines)
+
+
+async def test_q_on_a_forked_race_stops_its_trainers_and_the_run():
+    app = make_app("adder")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await started(pilot)
+        await pilot.press("Y", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RaceScreen))
+        lanes = app.screen.race.lanes
+        await wait_for(pilot, lambda: all(lane.evaluation for lane in lanes))
+        await pilot.press("q")
+    assert all(lane.backend.closed and not lane.backend.alive() for lane in lanes)
+    assert app.link.backend.closed
