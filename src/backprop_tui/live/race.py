@@ -207,7 +207,7 @@ def summary(lane: Lane) -> dict[str, Any]:
     names = [name for values in final.values() for name in values]
     return {
         "name": lane.run.name,
-        "config": config_summary(lane.run.config),
+        "config": config_summary(lane.run.config, snapshot),
         "seed": lane.run.config.seed,
         "steps": evaluation.step if evaluation else 0,
         "headline": metrics.headline(task).name if task else None,
@@ -219,15 +219,15 @@ def summary(lane: Lane) -> dict[str, Any]:
     }
 
 
-def config_summary(config: RunConfig) -> dict[str, Any]:
-    """What a run trains, in the configuration file's keys."""
+def config_summary(config: RunConfig, snapshot: Snapshot | None) -> dict[str, Any]:
+    """What a run trains, in the configuration file's keys (the network as built)."""
     from backprop_tui.live.runfile import config_values
 
-    values = config_values(config)
-    if config.io_sizes is None:
-        values.pop("arch")
-        values["hidden-layers"] = "-".join(map(str, config.hidden_sizes))
-    return {k: v for k, v in values.items() if v is not None and k not in ("paused", "speed")}
+    if snapshot is not None:
+        config = replace(config, hidden=snapshot.hidden, init=snapshot.init,
+                         hyper=snapshot.hyper).with_arch(snapshot.sizes)
+    return {k: v for k, v in config_values(config).items()
+            if v is not None and k not in ("paused", "speed")}
 
 
 # -- forks -----------------------------------------------------------------------------------
