@@ -38,6 +38,8 @@ HYPER_HELP = {
 }
 """Help for hyperparameter options; a field not named here shows its ``help`` metadata or
 its name."""
+DATA_FLAGS = {"classes": ("classes", "blobs"), "curve": ("f", "function")}
+"""The options of one 2-D set: flag (destination) → (data option, the data set's name)."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -52,6 +54,7 @@ def common_options() -> Parser:
     """The options the app and every subcommand share, as a parent parser.
 
     Options not given stay out of the namespace, so a ``--config`` file fills them."""
+    from backprop_tui.data.shapes2d import CLASSES, CURVES
     from backprop_tui.engine import HIDDEN_ACTIVATIONS, INITIALISATIONS
 
     p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -63,6 +66,11 @@ def common_options() -> Parser:
                    "gauss, spiral, moons, or csv:PATH")
     p.add_argument("--data-path", help="MNIST IDX folder or .npz file")
     p.add_argument("--target", help="CSV target column (default: the last one)")
+    p.add_argument("--classes", type=int, choices=range(CLASSES[0], CLASSES[1] + 1),
+                   metavar="N", help=f"blobs: how many classes, {CLASSES[0]} to {CLASSES[1]} "
+                   "(default 3)")
+    p.add_argument("--curve", choices=list(CURVES), help="function: the boundary y = f(x): "
+                   "sin, cubic (x³ − x) or abs (|x|) (default sin)")
     p.add_argument("--arch", help="layer sizes, e.g. 8-12-12-4 (inputs-hidden…-outputs)")
     p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, help="hidden activation")
     p.add_argument("--init", choices=INITIALISATIONS,
@@ -110,8 +118,11 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
                    help="print one JSON summary line on stdout instead of the table")
     p.add_argument("--metrics", metavar="FILE.csv", help="write the per-epoch history as CSV")
     p.add_argument("--save", metavar="FILE.npz", help="save the trained network")
+    p.add_argument("--save-points", metavar="FILE.csv", help="write a 2-D set's points, "
+                   "training and test (a split column says which), as CSV; read them back "
+                   "with --dataset csv:FILE.csv")
     p.add_argument("--force", action="store_true",
-                   help="overwrite existing --save and --metrics files")
+                   help="overwrite existing --save, --metrics and --save-points files")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no table")
 
 
@@ -204,6 +215,12 @@ def config_from(args: argparse.Namespace | Mapping[str, Any]) -> RunConfig:
         options["path"] = given["data_path"]
     if given.get("target"):
         options["target"] = given["target"]
+    for flag, (option, owner) in DATA_FLAGS.items():
+        if given.get(flag) is not None:
+            if config.dataset != owner:
+                raise BackpropError(f"--{flag} is an option of the {owner} data set, not of "
+                                    f"{config.dataset}")
+            options[option] = given[flag]
     config = replace(config, data_options=options)
     if given.get("arch"):
         config = config.with_arch(parse_sizes(given["arch"]))

@@ -24,6 +24,7 @@ from backprop_tui.engine.session import TRAIN_EVAL_ROWS
 from backprop_tui.errors import BackpropError
 from backprop_tui.live import runfile
 from backprop_tui.live.config import RunConfig, build_session
+from backprop_tui.live.points import save_points
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,6 +44,8 @@ class TrainOptions:
     json: bool = False
     metrics: str | None = None
     save: str | None = None
+    save_points: str | None = None
+    """Write the 2-D set's points (training and test) to this CSV file."""
     force: bool = False
     quiet: bool = False
 
@@ -73,9 +76,11 @@ def train(config: RunConfig, given: Mapping[str, Any]) -> int:
 
     own_length = config.epochs and not (given.get("epochs") or given.get("steps"))
     options = TrainOptions.pick({**given, "epochs": config.epochs} if own_length else given)
-    for path in (options.save, options.metrics):
+    for path in (options.save, options.metrics, options.save_points):
         check_target(path, options.force)
     session, note = build_session(config)
+    if options.save_points:
+        save_points(session, options.save_points)
     console = Console(stderr=True)
     if note and not options.quiet:
         console.print(note, highlight=False)

@@ -197,7 +197,7 @@ async def test_snapshot_shown_before_mounting_is_drawn_on_mount():
     app = PlotApp()
     async with app.run_test() as pilot:
         await app.mount(plot)
-        await pilot.pause()
+        await wait_for(pilot, lambda: TRAIN in plot.last_series)
         assert plot.last_series[TRAIN][0][-1] == 300
 
 

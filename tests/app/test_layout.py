@@ -114,6 +114,8 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "projection": ("digits", ("j",), lambda app: "projection" in app.snapshot.extras),
+    "draw": ("digits", ("t",), lambda app: named("DrawScreen")(app) and app.screen.answered),
     "fork": ("adder", ("Y",), named("ForkDialog")),
     "race": ("adder", ("Y", "enter"), lambda app: named("RaceScreen")(app)
              and all(lane.evaluation for lane in app.screen.race.lanes)),

@@ -15,6 +15,8 @@ from backprop_tui.cli import main
 from backprop_tui.live.backend import ThreadBackend
 from backprop_tui.live.commands import (
     AddLayer,
+    AddRows,
+    ClearRows,
     Configure,
     Cycle,
     Epoch,
@@ -22,12 +24,14 @@ from backprop_tui.live.commands import (
     Quit,
     Regenerate,
     RemoveLayer,
+    RemoveNearest,
     Reset,
     Resize,
     Rewind,
     Run,
     Samples,
     Save,
+    SaveRows,
     Select,
     SetHyper,
     Step,
@@ -168,13 +172,14 @@ def test_a_version_1_recording_still_replays(tmp_path, capsys):
 RECORDED = [Run(True), Step(3), Epoch(), Reset(), Rewind(), Nudge("l2", -1),
             SetHyper({"learning_rate": 0.5, "optimizer": "adam"}), Cycle("hidden"), AddLayer(),
             RemoveLayer(), Resize(2, -1), Configure(PRESETS["circle"].config),
-            Regenerate("features", "x1,x2"), Regenerate("noise", 1)]
+            Regenerate("features", "x1,x2"), Regenerate("noise", 1),
+            AddRows(((0.0, 0.5),), ((1.0, 0.0),)), RemoveNearest(0.5, -0.25), ClearRows()]
 
 
 def test_every_recorded_command_is_in_the_list_and_no_other():
     assert {type(command) for command in RECORDED} == set(BY_NAME.values())
     assert all(cls.RECORDED for cls in BY_NAME.values())
-    assert not any(cls.RECORDED for cls in (Select, Samples, Want, Save, Quit))
+    assert not any(cls.RECORDED for cls in (Select, Samples, Want, Save, Quit, SaveRows))
 
 
 @pytest.mark.parametrize("command", RECORDED)

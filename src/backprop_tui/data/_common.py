@@ -186,14 +186,18 @@ def regression_dataset(
     summary: str,
     options: dict[str, object],
     standardise: bool = True,
+    test_rows: np.ndarray | None = None,
 ) -> Dataset:
-    """Split, standardise inputs and targets on the training rows (unless ``standardise`` is
-    False: the identity), and wrap it up.
+    """Split (where the boolean mask ``test_rows`` says, else seeded), standardise inputs and
+    targets on the training rows (unless ``standardise`` is False: the identity), and wrap it
+    up.
 
     ``describer(x_scaler, y_scaler)`` builds the describe function in original units;
     ``target_scale`` is the training targets' standard deviation (1 when not standardised).
     """
-    x_train, x_test, y_train, y_test = split(rows(x), rows(y), train_ratio=train_ratio, seed=seed)
+    x, y = rows(x), rows(y)
+    x_train, x_test, y_train, y_test = split(x, y, train_ratio=train_ratio, seed=seed) \
+        if test_rows is None else (x[~test_rows], x[test_rows], y[~test_rows], y[test_rows])
     x_train, x_test, x_scaler = _scale(x_train, x_test, standardise)
     y_train, y_test, y_scaler = _scale(y_train, y_test, standardise)
     return Dataset(

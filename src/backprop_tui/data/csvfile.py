@@ -1,8 +1,14 @@
 """Any UTF-8 CSV file with a header row: numeric feature columns and one target column.
 
-``load("csv:PATH", target="species")``. The target (default: the last column) is treated as
-classes when it is non-numeric or holds at most 20 distinct whole numbers, else as a
-regression target; ``task`` overrides that. Features are standardised on the training rows.
+``load("csv:PATH", target="species")``. The target (default: the last column but ``split``)
+is treated as classes when it is non-numeric or holds at most 20 distinct whole numbers, else
+as a regression target; ``task`` overrides that. Features are standardised on the training rows.
+
+A column named ``split`` holding ``train`` or ``test`` on every row decides the split (then
+``train_ratio`` and ``seed`` are not used). A 2-D set's file (feature columns ``x1`` and
+``x2`` and a ``split`` column, as the boundary screen saves it) loads as a 2-D set: its
+points stay where they were (not standardised), a target named ``value`` is a regression
+target (kept in its units), and class names that are the 2-D sets' colours keep their order.
 """
 
 from __future__ import annotations
@@ -25,11 +31,17 @@ from backprop_tui.data._common import (
     standardise,
 )
 from backprop_tui.data.base import Dataset, register
+from backprop_tui.data.shapes2d import COLOURS
+from backprop_tui.data.toy2d import PLAIN, split_plane_dataset
 from backprop_tui.errors import BackpropError
 
 MAX_CLASS_VALUES = 20
 """A numeric target with at most this many distinct whole numbers is taken as classes."""
 TASKS = ("classes", "regression")
+SPLIT = "split"
+"""The column that names each row's part, ``train`` or ``test``."""
+PLANE = PLAIN.split(",")
+"""A 2-D set's feature columns."""
 Row = tuple[int, list[str]]
 """A data row with its 1-based line number in the file."""
 
@@ -123,6 +135,35 @@ def _label(value: object) -> str:
     return str(value)
 
 
+def _test_rows(path: Path, header: list[str], body: list[Row], plane: bool) -> np.ndarray:
+    """The SPLIT column as a mask of the test rows; a 2-D set's file may have no training
+    rows (all removed), any other needs some to standardise on."""
+    position = header.index(SPLIT)
+    for line, row in body:
+        if row[position] not in ("train", "test"):
+            raise BackpropError(f"{path}, row {line}, column {SPLIT!r}: {row[position]!r} is "
+                                "neither train nor test")
+    test = np.array([row[position] == "test" for _, row in body])
+    if test.all() and not plane or not test.any():
+        raise BackpropError(f"{path}: the {SPLIT!r} column names no "
+                            f"{'test' if not test.any() else 'train'} rows")
+    return test
+
+
+def _classes(values: list[str] | np.ndarray, plane: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Class codes and names (sorted; a 2-D set's colour names in their colour order)."""
+    from sklearn.preprocessing import LabelEncoder
+
+    encoder = LabelEncoder()
+    codes = encoder.fit_transform(values)
+    labels = tuple(_label(value) for value in encoder.classes_)
+    if plane and set(labels) <= set(COLOURS):
+        ordered = tuple(colour for colour in COLOURS if colour in labels)
+        codes = np.array([ordered.index(labels[code]) for code in codes], dtype=np.int64)
+        labels = ordered
+    return codes, labels
+
+
 @register("csv")
 def csv_file(
     path: str | os.PathLike[str],
@@ -132,20 +173,22 @@ def csv_file(
     seed: int = 0,
 ) -> Dataset:
     """A CSV file's numeric columns predicting ``target`` (classes or regression)."""
-    from sklearn.preprocessing import LabelEncoder
-
     seed, train_ratio = check_seed(seed), check_ratio(train_ratio)
     if task is not None and task not in TASKS:
         raise BackpropError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
     source = Path(path).expanduser()
     header, body = _table(source, _read(source))
-    name = header[-1] if target is None else target
+    named = [column for column in header if column != SPLIT] or header
+    name = named[-1] if target is None else target
     if name not in header:
         raise BackpropError(f"{source} has no column {name!r}; columns are: {', '.join(header)}")
     hint = f" (feature columns must be numeric; the target is {name!r})"
-    features = [column for column in header if column != name]
+    by_file = SPLIT in header and name != SPLIT
+    features = [column for column in header if column not in (name, SPLIT if by_file else "")]
     if not features:
         raise BackpropError(f"{source} has no feature columns besides the target {name!r}")
+    plane = by_file and features == PLANE
+    test_rows = _test_rows(source, header, body, plane) if by_file else None
     x = np.column_stack(
         [_column(source, body, header.index(column), column, hint) for column in features]
     )
@@ -155,33 +198,38 @@ def csv_file(
             raise BackpropError(f"{source}, row {line}, column {name!r}: missing value")
     texts = [row[position] for _, row in body]
     values = _column(source, body, position, name) if _is_numeric(texts) else None
-    task = task or _detect_task(values)
-    options: dict[str, object] = {
-        "path": path,
-        "target": target,
-        "task": task,
-        "train_ratio": train_ratio,
-        "seed": seed,
-    }
+    task = task or ("regression" if plane and name == "value" else _detect_task(values))
+    options: dict[str, object] = {"path": path, "target": target, "task": task}
+    if not by_file:
+        options |= {"train_ratio": train_ratio, "seed": seed}
     if task == "regression":
+        targets = _column(source, body, position, name) if values is None else values
+        if plane and test_rows is not None:
+            return _plane(source, x, targets, test_rows, (), f"{name} (regression)", options)
         return regression_dataset(
             "csv",
             x,
-            _column(source, body, position, name) if values is None else values,
+            targets,
             train_ratio=train_ratio,
             seed=seed,
             describer=lambda _x_scaler, y_scaler: regression_describer(y_scaler, f"{name}:"),
             summary=f"{source.name} → {name} (regression)",
             options=options,
+            test_rows=test_rows,
         )
-    encoder = LabelEncoder()
-    codes = encoder.fit_transform(texts if values is None else values)
-    labels = tuple(_label(value) for value in encoder.classes_)
+    codes, labels = _classes(texts if values is None else values, plane)
     if len(labels) < 2:
         raise BackpropError(f"{source}: target {name!r} has a single class ({labels[0]})")
-    x_train, x_test, codes_train, codes_test = split(
-        x, codes, train_ratio=train_ratio, seed=seed, stratify=codes
-    )
+    if plane and test_rows is not None:
+        return _plane(source, x, codes, test_rows, labels, f"{name} ({len(labels)} classes)",
+                      options)
+    if test_rows is None:
+        x_train, x_test, codes_train, codes_test = split(
+            x, codes, train_ratio=train_ratio, seed=seed, stratify=codes
+        )
+    else:
+        x_train, x_test = x[~test_rows], x[test_rows]
+        codes_train, codes_test = codes[~test_rows], codes[test_rows]
     x_train, x_test, _ = standardise(x_train, x_test)
     return classes_dataset(
         "csv",
@@ -194,3 +242,13 @@ def csv_file(
         summary=f"{source.name} → {name} ({len(labels)} classes)",
         options=options,
     )
+
+
+def _plane(source: Path, x: np.ndarray, targets: np.ndarray, test_rows: np.ndarray,
+           labels: tuple[str, ...], what: str, options: dict[str, object]) -> Dataset:
+    """A 2-D set's file as the 2-D set it was: points and targets as written, split as the
+    SPLIT column says."""
+    train = x[~test_rows], targets[~test_rows]
+    return split_plane_dataset("csv", train, (x[test_rows], targets[test_rows]),
+                               tuple(PLANE), labels, f"{source.name}: 2-D points → {what}",
+                               options)

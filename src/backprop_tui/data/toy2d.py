@@ -176,21 +176,32 @@ def plane_dataset(name: str, points: np.ndarray, targets: np.ndarray, chosen: Pl
     are values, kept in their own units)."""
     names = chosen.features
     inputs = "" if ",".join(names) == PLAIN else ", inputs " + ", ".join(names)
-    summary = f"{name}{detail}, noise {chosen.noise:g}{inputs}"
     raw_train, raw_test, train, test = split(
         points, targets, train_ratio=chosen.train_ratio, seed=chosen.seed,
         stratify=targets if labels else None)
-    x_train, x_test = feature_map(raw_train, names), feature_map(raw_test, names)
+    return split_plane_dataset(name, (raw_train, train), (raw_test, test), names, labels,
+                               f"{name}{detail}, noise {chosen.noise:g}{inputs}",
+                               chosen.options)
+
+
+def split_plane_dataset(name: str, train: tuple[np.ndarray, np.ndarray],
+                        test: tuple[np.ndarray, np.ndarray], features: tuple[str, ...],
+                        labels: tuple[str, ...], summary: str, options: dict[str, object]
+                        ) -> Dataset:
+    """A 2-D set from its (points, targets) ``train`` and ``test`` rows: classes with
+    ``labels`` (targets are class codes), regression without them (targets are values, kept
+    in their own units); the network sees ``features`` of each point."""
+    (raw_train, y_train), (raw_test, y_test) = train, test
+    x_train, x_test = feature_map(raw_train, features), feature_map(raw_test, features)
     if labels:
-        dataset = classes_dataset(name, x_train, train, x_test, test, labels=labels,
-                                  describe=class_describer(labels, "class", _point(names)),
-                                  summary=summary, options=chosen.options)
+        dataset = classes_dataset(name, x_train, y_train, x_test, y_test, labels=labels,
+                                  describe=class_describer(labels, "class", _point(features)),
+                                  summary=summary, options=options)
     else:
-        dataset = Dataset(name, rows(x_train), rows(train), rows(x_test), rows(test),
+        dataset = Dataset(name, rows(x_train), rows(y_train), rows(x_test), rows(y_test),
                           task="regression", output="linear", loss="mse",
-                          describe=_value_describer(_point(names)),
-                          summary=f"{summary}, {counts(x_train, x_test)}",
-                          options=chosen.options)
+                          describe=_value_describer(_point(features)),
+                          summary=f"{summary}, {counts(x_train, x_test)}", options=options)
     return replace(dataset, points=(raw_train, raw_test))
 
 

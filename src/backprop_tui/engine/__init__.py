@@ -21,6 +21,7 @@ from backprop_tui.engine.schedules import SCHEDULES, EarlyStopping, make_schedul
 from backprop_tui.engine.session import (
     Diverged,
     Hyperparameters,
+    NoTrainingRows,
     Stopped,
     TrainingSession,
     rebuild,
@@ -43,6 +44,7 @@ __all__ = [
     "Hyperparameters",
     "LayerCheck",
     "Network",
+    "NoTrainingRows",
     "Stopped",
     "Trace",
     "TrainingSession",

@@ -19,6 +19,7 @@ from backprop_tui.engine.hyper import Hyperparameters
 from backprop_tui.engine.metrics import METRICS, evaluate
 from backprop_tui.engine.network import Network, Trace, fill_masks
 from backprop_tui.engine.optimizers import clip_norm, make_optimizer
+from backprop_tui.engine.rows import EditableRows, NoTrainingRows
 from backprop_tui.engine.schedules import EarlyStopping, make_schedule, validation_split
 from backprop_tui.errors import BackpropError
 
@@ -29,7 +30,8 @@ TRAIN_EVAL_ROWS = 2000
 """Training-set metrics at each epoch's end use at most this many (fixed) training rows."""
 EXPLOSION = 1e3
 """A step whose cost exceeds this many times the first step's cost counts as divergence."""
-__all__ = ["Diverged", "Hyperparameters", "Stopped", "TrainingSession", "rebuild"]
+__all__ = ["Diverged", "Hyperparameters", "NoTrainingRows", "Stopped", "TrainingSession",
+           "rebuild"]
 
 
 class Diverged(RuntimeError):
@@ -40,7 +42,7 @@ class Stopped(RuntimeError):
     """Raised by :meth:`TrainingSession.step` once early stopping has ended the training."""
 
 
-class TrainingSession:
+class TrainingSession(EditableRows):
     """Trains ``network`` on ``dataset`` one mini-batch at a time.
 
     Epochs reshuffle the training rows and dropout draws its masks with generators seeded
@@ -147,7 +149,7 @@ class TrainingSession:
         """Choose the trained rows, the validation rows and the training-metrics subset."""
         rows = np.arange(len(self.x_train))
         validation = rows[:0]
-        if hyper.early_stopping:
+        if hyper.early_stopping and len(rows):
             labels = self.y_train.argmax(axis=1) if self.dataset.task == "classes" else None
             rows, validation = validation_split(rows, hyper.validation_fraction, labels,
                                                 self.seed)
@@ -174,7 +176,7 @@ class TrainingSession:
     @property
     def epoch_progress(self) -> float:
         """How far through the current epoch, 0 … 1."""
-        return self._cursor / len(self._order)
+        return self._cursor / max(1, len(self._order))
 
     @property
     def effective_learning_rate(self) -> float:
@@ -231,7 +233,10 @@ class TrainingSession:
         return cost
 
     def next_rows(self) -> np.ndarray:
-        """Indices into :attr:`x_train` of the rows the next step trains on."""
+        """Indices into :attr:`x_train` of the rows the next step trains on; raises
+        :class:`NoTrainingRows` when there are none."""
+        if not len(self._order):
+            raise NoTrainingRows("no training rows to train on")
         start = self._cursor if self._cursor < len(self._order) else 0
         return self._order[start : start + self.hyper.batch_size]
 

@@ -9,6 +9,7 @@ MAX_THUMBNAILS neurons per layer, and MAX_POINTS data points.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,6 +29,8 @@ MAX_THUMBNAILS = 64
 """Neurons per layer with a small heatmap (the first ones)."""
 NOISE_STEP, NOISE_RANGE = 0.05, (0.0, 0.5)
 RATIO_STEP, RATIO_RANGE = 0.1, (0.1, 0.9)
+LEVELS = (1.0, 0.5, 0.0, -0.5, -1.0)
+"""The values a point of a regression set can be placed with (its data ranges about ±1)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,31 @@ class BoundaryRequest:
     unit: int = 0
     """0: the output; k ≥ 1: the k-th hidden neuron, counting layer by layer."""
     discretize: bool = False
+
+
+class Choice(NamedTuple):
+    """One kind of point that can be placed: its name, its target row and its colour's
+    class (as the plane draws points)."""
+
+    name: str
+    target: tuple[float, ...]
+    colour: int
+
+
+def choices(session: TrainingSession) -> tuple[Choice, ...]:
+    """What can be placed: one point per class, or a regression set's LEVELS (one output);
+    none for other targets."""
+    dataset, outputs = session.dataset, session.y_test.shape[1]
+    if dataset.task == "classes":
+        names = dataset.labels or tuple(f"class {k}" for k in range(outputs))
+        targets = [tuple(float(v) for v in row) for row in np.eye(outputs)]
+    elif dataset.task == "regression" and outputs == 1:
+        names, targets = tuple(f"value {v:+g}" for v in LEVELS), [(v,) for v in LEVELS]
+    else:
+        return ()
+    colours = point_classes(session, np.array(targets))
+    return tuple(Choice(name, target, int(colour))
+                 for name, target, colour in zip(names, targets, colours, strict=True))
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,10 @@ class Boundary:
     classes: np.ndarray | None = None
     """rows × cols, read-only, for an output of more than 2 classes: the most likely class at
     each pixel (``values`` is then its probability)."""
+    choices: tuple[Choice, ...] = ()
+    """The kinds of training point that can be placed (see :func:`choices`)."""
+    train_points: int = 0
+    """How many training points there are (``points`` holds at most MAX_POINTS)."""
 
 
 def pixel_centres(cols: int, rows: int, extent: float = EXTENT) -> np.ndarray:
@@ -160,7 +192,8 @@ def build_boundary(session: TrainingSession, request: BoundaryRequest) -> Bounda
     return Boundary(frozen(values.reshape(rows, cols)), EXTENT, _points(session), unit, units,
                     label, scale, request.discretize, features, thumbnails,
                     session.step_count, test,
-                    None if classes is None else frozen(classes.reshape(rows, cols)))
+                    None if classes is None else frozen(classes.reshape(rows, cols)),
+                    choices(session), len(session.x_train))
 
 
 def _plane(cols: int, rows: int, features: tuple[str, ...]) -> np.ndarray:

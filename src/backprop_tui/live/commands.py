@@ -148,6 +148,43 @@ class Regenerate(Command):
     change: int | str
 
 
+@dataclass(frozen=True)
+class AddRows(Command):
+    """Append rows to the training set, one tuple per row: ``features`` as the data set's
+    points (a 2-D set's (x₁, x₂), fed through its input features; other data sets' network
+    inputs) and ``targets`` encoded like the training targets (e.g. one-hot). The test set
+    is untouched."""
+
+    RECORDED: ClassVar[bool] = True
+    features: tuple[tuple[float, ...], ...]
+    targets: tuple[tuple[float, ...], ...]
+
+    def __post_init__(self) -> None:  # a recording's JSON gives lists: keep tuples of floats
+        for name in ("features", "targets"):
+            try:
+                rows = tuple(tuple(float(v) for v in row) for row in getattr(self, name))
+            except ValueError as error:  # decoding a recording reports TypeErrors
+                raise TypeError(f"{name}: {error}") from None
+            object.__setattr__(self, name, rows)
+
+
+@dataclass(frozen=True)
+class RemoveNearest(Command):
+    """Remove the training point nearest to (``x``, ``y``) on the plane (a 2-D set's raw
+    point; otherwise the first two inputs)."""
+
+    RECORDED: ClassVar[bool] = True
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class ClearRows(Command):
+    """Remove every training row (training pauses until rows are added)."""
+
+    RECORDED: ClassVar[bool] = True
+
+
 # -- commands that do not change training ------------------------------------------------------
 @dataclass(frozen=True)
 class Select(Command):
@@ -242,8 +279,22 @@ class Want(Command):
 
 
 @dataclass(frozen=True)
+class SavePoints(Command):
+    """Write the 2-D set's points, training (as edited) and test, to CSV file ``path``."""
+
+    path: str
+
+
+@dataclass(frozen=True)
 class Quit(Command):
     """Stop the trainer (it finishes its recording first)."""
+
+
+@dataclass(frozen=True)
+class SaveRows(Command):
+    """Write the rows added to the training set to ``path`` (``.npz``; reported by a note)."""
+
+    path: str
 
 
 def along(ladder: tuple[float | None, ...], current: float | None, direction: int,

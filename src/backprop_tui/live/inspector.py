@@ -92,8 +92,9 @@ NO_BIAS = "   (no bias)"
 def inspect(session: TrainingSession, sample: int | None = None) -> Inspection:
     """Inspect the step ``session`` would take next (or one on training row ``sample``)."""
     network, hyper = session.network, session.hyper
-    single = np.array([(sample or 0) % len(session.x_train)])
-    rows = session.next_rows() if sample is None else single
+    rows = session.next_rows()  # NoTrainingRows when every training row was removed
+    if sample is not None:
+        rows = np.array([sample % len(session.x_train)])
     x, y = session.x_train[rows], session.y_train[rows]
     m = len(rows)
     with np.errstate(all="ignore"):

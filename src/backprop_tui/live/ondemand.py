@@ -14,6 +14,8 @@ from typing import Any
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
+from backprop_tui.live.drawing import Drawing, DrawRequest, build_drawing
+from backprop_tui.live.projection import InputProjection, Projections, build_projection
 from backprop_tui.live.race import evaluation
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
@@ -23,6 +25,7 @@ class Memo:
     """What builders keep from one snapshot to the next (one per trainer)."""
 
     initial_weights: InitialWeights = field(default_factory=InitialWeights)
+    inputs_projected: InputProjection = field(default_factory=InputProjection)
 
 
 def views(session: TrainingSession, memo: Memo, params: object) -> Views:
@@ -35,9 +38,18 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
     return build_boundary(session, request) if on_plane(session) else None
 
 
+def projection(session: TrainingSession, memo: Memo, layer: int) -> Projections | None:
+    """The inputs and layer ``layer`` projected by PCA; None without classes."""
+    return build_projection(session, layer, memo.inputs_projected)
+def draw(session: TrainingSession, memo: Memo, request: DrawRequest) -> Drawing | None:
+    """The network's answer for a drawing; None off image data sets."""
+    return build_drawing(session, request)
+
+
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
 BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary,
+                               "projection": projection, "draw": draw,
                                "evaluation": evaluation}
 
 

@@ -164,8 +164,10 @@ def config_values(config: RunConfig) -> dict[str, Scalar | None]:
         "data-path": _text(options.get("path")), "target": _text(options.get("target")),
         "arch": arch, "activation": config.hidden, "init": config.init, "seed": config.seed,
         "float32": config.dtype == "float32", "speed": config.speed or 0,
-        "paused": config.paused,
+        "paused": config.paused, "curve": _text(options.get("f")),
     }
+    if isinstance(classes := options.get("classes"), int):
+        values["classes"] = classes
     for f in fields(Hyperparameters):
         value = getattr(config.hyper, f.name)
         if field_kind(f) is not None:

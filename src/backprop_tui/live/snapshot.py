@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from backprop_tui.engine import Hyperparameters, TrainingSession
-from backprop_tui.live.breakpoints import Breakpoints, inactive_fraction, probe_rows
+from backprop_tui.live.breakpoints import PROBE_ROWS, Breakpoints, inactive_fraction, probe_rows
 from backprop_tui.live.samples import PREDICTION_POOL, Prediction, sample_predictions
 from backprop_tui.live.samples import frozen as frozen  # re-exported for the other modules
 
@@ -202,9 +202,11 @@ def smooth(values: np.ndarray, span: int) -> np.ndarray:
 
 def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats, ...]:
     net, hyper = session.network, session.hyper
-    y = session.y_train[rows]
+    x, y = session.x_train[rows], session.y_train[rows]
+    if not len(rows):  # every training row was removed: measure on the first test rows
+        x, y = session.x_test[:PROBE_ROWS], session.y_test[:PROBE_ROWS]
     with np.errstate(all="ignore"):
-        trace = net.gradients(session.x_train[rows], y, l2=hyper.l2, l1=hyper.l1)
+        trace = net.gradients(x, y, l2=hyper.l2, l1=hyper.l1)
     steps = net.layer_views(session.last_step)[0] if session.last_step is not None else None
     last = net.n_layers - 1
     stats = []
@@ -239,9 +241,15 @@ def shown_neurons(size: int) -> tuple[int, ...]:
 
 def _topology(session: TrainingSession, row: int | None,
               selected: tuple[int, int] | None) -> Topology:
+    x = session.x_test[[row]] if row is not None else np.zeros((1, session.network.sizes[0]))
+    return topology_for(session, x, selected)
+
+
+def topology_for(session: TrainingSession, x: np.ndarray,
+                 selected: tuple[int, int] | None = None) -> Topology:
+    """The network diagram for the one input row ``x`` (shape 1 × inputs)."""
     net = session.network
     shown = tuple(shown_neurons(s) for s in net.sizes)
-    x = session.x_test[[row]] if row is not None else np.zeros((1, net.sizes[0]))
     trace = net.forward(x)
     activations = tuple(frozen(a[0, list(idx)]) for a, idx in zip(trace.a, shown, strict=True))
     weights = tuple(frozen(w[np.ix_(shown[i], shown[i + 1])]) for i, w in enumerate(net.weights))

@@ -13,6 +13,7 @@ from backprop_tui.engine import (
     HIDDEN_ACTIVATIONS,
     OPTIMIZERS,
     Diverged,
+    NoTrainingRows,
     Stopped,
     format_sizes,
     rebuild,
@@ -28,6 +29,7 @@ from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
 from backprop_tui.live.ondemand import Memo, build_extras, want
 from backprop_tui.live.overfit import OverfitReport, overfit_batch
+from backprop_tui.live.points import NO_POINTS, ROW_COMMANDS, carry_out
 from backprop_tui.live.record import recorder_for
 from backprop_tui.live.runfile import save_network
 from backprop_tui.live.snapshot import Snapshot, TrainerState, take_snapshot
@@ -157,6 +159,8 @@ class Trainer:
                                  on))
             case commands.Quit():
                 self.close()
+            case _ if isinstance(command, ROW_COMMANDS):
+                carry_out(self, command)
             case _:
                 raise BackpropError(f"unknown command {command!r}")
 
@@ -270,8 +274,9 @@ class Trainer:
         except Diverged as diverged:
             self._rewind(self.watcher.diverged(self.session) or str(diverged))
             return False
-        except Stopped:
+        except (Stopped, NoTrainingRows) as stopped:
             self.running, self.epoch_target = False, None
+            self.message = NO_POINTS if isinstance(stopped, NoTrainingRows) else self.message
             return False
         if self.session.stopped:
             self.running, self.epoch_target = False, None

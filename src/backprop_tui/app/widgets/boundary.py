@@ -3,9 +3,10 @@ neuron's) over the 2-D plane in half-block pixels, orange–blue like TensorFlow
 with the data points on top (``●`` training, ``○`` test), and beside it every hidden
 neuron's small heatmap, layer by layer.
 
-Laid out for 80 × 24 first: three header lines whose optional parts are dropped, never cut,
+Laid out for 80 × 24 first: four header lines whose optional parts are dropped, never cut,
 when they do not fit; the plot takes at most PLOT_SHARE of the width, the small heatmaps
-the rest, as large as fits."""
+the rest, as large as fits. A click on the plot posts :class:`PlotClicked` with the cell;
+:func:`cell_centre` is the point on the plane that cell draws."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from functools import lru_cache
 import numpy as np
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widget import Widget
 
 from backprop_tui.app.widgets.colours import CLASS_COLOURS, class_colour, diverging_colour
@@ -27,7 +30,9 @@ FADE = 0.6
 """The background never goes past this share of full colour, so points stand out."""
 GLYPHS = {False: "●", True: "○"}
 """Training and test points."""
-HEADER_LINES = 3
+HEADER_LINES = 4
+CURSOR = Style(color="#ffffff", bgcolor="#000000", bold=True)
+"""The keyboard cursor's ``+`` on the plot."""
 PLOT_SHARE = 0.6
 """The plot's largest share of the width; the small heatmaps get the rest."""
 GAP = 2
@@ -64,6 +69,20 @@ def grid_size(width: int, height: int) -> tuple[int, int]:
     return min(cols, MAX_COLS), min(2 * rows, MAX_ROWS)
 
 
+def plot_cell(x: int, y: int, width: int, height: int) -> tuple[int, int] | None:
+    """The plot's (column, cell row) at widget offset (x, y), None off the plot."""
+    cols, rows = plot_size(width, height)
+    column, row = x, y - HEADER_LINES
+    return (column, row) if 0 <= column < cols and 0 <= row < rows else None
+
+
+def cell_centre(column: int, row: int, cols: int, rows: int, extent: float) -> tuple[float, float]:
+    """The point on the plane at the centre of cell (``column``, ``row``) of a ``cols`` ×
+    ``rows`` plot: :func:`heatmap` draws a point there in that cell."""
+    return (-extent + (column + 0.5) * 2 * extent / cols,
+            extent - (row + 0.5) * 2 * extent / rows)
+
+
 Cells = list[list[tuple[str, Style]]]
 
 
@@ -90,8 +109,10 @@ def half_blocks(colours: list[list[str]]) -> Cells:
             for r in range(0, len(colours) - 1, 2)]
 
 
-def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[Text]:
-    """``rows`` lines of ``cols`` half-block cells, points drawn over them."""
+def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool,
+            cursor: tuple[int, int] | None = None) -> list[Text]:
+    """``rows`` lines of ``cols`` half-block cells, points drawn over them, and the keyboard
+    ``cursor`` cell (if any) over those."""
     values = resample(boundary.values, 2 * rows, cols)
     colours = pixel_colours(boundary, values)
     cells = half_blocks(colours)
@@ -105,6 +126,8 @@ def heatmap(boundary: Boundary, cols: int, rows: int, show_test: bool) -> list[T
             diverging_colour((values[2 * row, column] + values[2 * row + 1, column]) / 2 * FADE,
                              boundary.scale)  # the cell's two pixels, averaged
         cells[row][column] = (GLYPHS[bool(test)], _point_style(int(cls), background))
+    if cursor is not None:
+        cells[min(cursor[1], rows - 1)][min(cursor[0], cols - 1)] = ("+", CURSOR)
     return [Text.assemble(*line) for line in cells]
 
 
@@ -157,9 +180,11 @@ def fitted(parts: list[str], width: int) -> str:
     return line
 
 
-def header(boundary: Boundary, show_test: bool, width: int = 1000) -> list[Text]:
-    """Three lines: the test figures at the boundary's step; which unit and the switches;
-    the input features and the keys that change the data."""
+def header(boundary: Boundary, show_test: bool, width: int = 1000, choice: int = 0
+           ) -> list[Text]:
+    """Four lines: the test figures at the boundary's step; which unit and the switches;
+    the input features and the keys that change the data; the training points and the kind
+    of point (``choice`` of the boundary's choices) a click places."""
     test = dict(boundary.test)
     figures = [f"test {METRIC_TABLE[name].label} {METRIC_TABLE[name].format(value)}"
                for name, value in test.items() if name in METRIC_TABLE]
@@ -171,13 +196,40 @@ def header(boundary: Boundary, show_test: bool, width: int = 1000) -> list[Text]
     inputs = [f"inputs {', '.join(boundary.features)} (1–7)"] if boundary.features else []
     keys = [*inputs, "n/N noise", "r/R train %"]
     return [Text(fitted([p for p in figures if p], width), style="bold"),
-            Text(fitted(unit, width)), Text(fitted(keys, width), style="dim")]
+            Text(fitted(unit, width)), Text(fitted(keys, width), style="dim"),
+            placing(boundary, choice, width)]
+
+
+def placing(boundary: Boundary, choice: int, width: int) -> Text:
+    """The training points' count and how to place, remove and save them; the kind placed
+    (``choice``) is named with its colour."""
+    count = f"{boundary.train_points:,} train points" if boundary.train_points else \
+        "no train points"
+    if not boundary.choices:
+        return Text(fitted([count, "c clear", "w save CSV"], width), style="dim")
+    kind = boundary.choices[choice % len(boundary.choices)]
+    lead = f"place ● {kind.name} (p)"
+    line = fitted([lead, count, "click add", "right-click remove", "arrows+Enter/Del",
+                   "c clear", "w save CSV"], width)
+    text = Text(line, style="dim")
+    text.stylize(Style(color=CLASS_COLOURS[kind.colour % len(CLASS_COLOURS)], bold=True),
+                 len("place "), len(lead) - len(" (p)"))
+    return text
 
 
 def on_plane(snapshot: Snapshot) -> bool:
     """Whether ``snapshot``'s data set has a boundary: a 2-D set, or 2 inputs (the rule of
     :func:`backprop_tui.live.boundary.on_plane`, read from a snapshot)."""
     return snapshot.dataset in PLANE_SETS or snapshot.sizes[0] == 2
+
+
+class PlotClicked(Message):
+    """A click on the plot's cell (``column``, ``row``); ``remove`` for the right button
+    (or any button with Ctrl), else place."""
+
+    def __init__(self, column: int, row: int, remove: bool) -> None:
+        super().__init__()
+        self.column, self.row, self.remove = column, row, remove
 
 
 class BoundaryView(Widget):
@@ -189,6 +241,32 @@ class BoundaryView(Widget):
         super().__init__(id=id)
         self.snapshot: Snapshot | None = None
         self.show_test = False
+        self.choice = 0
+        """Which of the boundary's choices a click or Enter places."""
+        self.cursor: tuple[int, int] | None = None
+        """The keyboard cursor's plot cell (column, row), once an arrow key moved it."""
+
+    @property
+    def plot(self) -> tuple[int, int]:
+        """The plot's (columns, cell rows) at the widget's size."""
+        return plot_size(*self.size)
+
+    def on_click(self, event: events.Click) -> None:
+        cell = plot_cell(event.x, event.y, *self.size)
+        if cell is not None:
+            self.post_message(PlotClicked(*cell, remove=event.button != 1 or event.ctrl))
+
+    def move_cursor(self, dx: int, dy: int) -> tuple[int, int]:
+        """Move the cursor one cell (from the plot's centre at first), kept on the plot."""
+        cols, rows = self.plot
+        column, row = self.cursor or (cols // 2, rows // 2)
+        self.cursor = (max(0, min(cols - 1, column + dx)), max(0, min(rows - 1, row + dy)))
+        self.refresh()
+        return self.cursor
+
+    def set_choice(self, choice: int) -> None:
+        self.choice = choice
+        self.refresh()
 
     def show(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
@@ -210,8 +288,8 @@ class BoundaryView(Widget):
         side = width - cols - GAP
         panel = thumbnails(boundary, snapshot.sizes, snapshot.hidden, side, rows) \
             if side >= min(THUMB_WIDTHS) + 1 else []
-        lines = header(boundary, self.show_test, width)
-        for row, line in enumerate(heatmap(boundary, cols, rows, self.show_test)):
+        lines = header(boundary, self.show_test, width, self.choice)
+        for row, line in enumerate(heatmap(boundary, cols, rows, self.show_test, self.cursor)):
             if row < len(panel):
                 line = Text.assemble(line, " " * GAP, fit(panel[row], side, pad=False))
             lines.append(line)
