@@ -13,6 +13,7 @@ point), in-process, changed only by these mechanical rules so that it ends quick
   CLI's own parser and ``config_from``, a Trainer recording to FILE takes 5 steps and finishes
   the file.
 - ``replay FILE``: as written.
+- ``race``: as written; it must race headless (``--json``: the screen does not run here).
 - ``serve``: a subprocess on a free port (the line's ``--port`` value replaced), fetched once
   (HTTP 200 with the page), then stopped.
 - A file the line reads (``--load``, ``--config``, ``replay FILE``) that no asset provides is
@@ -49,7 +50,7 @@ LINES = [line for block in re.findall(r"^```bash\n(.*?)^```", README, re.S | re.
          for line in block.splitlines() if line.strip()]
 APP_STEPS = 5
 MAX_STEPS = 20
-SUBCOMMANDS = ("train", "replay", "serve")
+SUBCOMMANDS = ("train", "replay", "serve", "race")
 WRITES = ("--save", "--metrics", "--record")
 READS = ("--load", "--config")
 VENV = "python3 -m venv .venv"
@@ -142,6 +143,8 @@ def run(line: str) -> None:
         assert cli.main(["train", *capped(options)]) == 0
     elif command == "replay":
         assert cli.main(argv[1:]) == 0
+    elif command == "race":
+        assert "--json" in options and cli.main(argv[1:]) == 0
     elif "--record" in options:
         record(options)
         assert Path(str(value(options, "--record"))).is_file()

@@ -1,6 +1,7 @@
 """``backprop-tui``: open the app (``backprop-tui [options]``), train without it
 (``backprop-tui train [options]``) or serve it in a browser (``backprop-tui serve``), with one
-definition of the options they take; ``backprop-tui replay FILE`` re-runs a ``--record`` file.
+definition of the options they take; ``backprop-tui replay FILE`` re-runs a ``--record`` file
+and ``backprop-tui race RUN RUN`` races runs side by side.
 
 Bad input ends here with one line on stderr and exit status 2, before the screen opens or
 training starts.
@@ -129,6 +130,7 @@ def add_train_options(p: argparse.ArgumentParser) -> None:
 
 def parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The app's parser (with the subcommands) and the ``train`` subcommand's."""
+    from backprop_tui.race import add_parser as add_race_parser
     from backprop_tui.serve import DEFAULT_PORT  # here: the trainer process imports this module
 
     common = common_options()
@@ -162,6 +164,7 @@ def parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         description="Serve the app, with these options, in a web browser on 127.0.0.1.")
     serve.add_argument("--port", type=int, metavar="N",
                        help=f"port to listen on (default {DEFAULT_PORT})")
+    add_race_parser(commands)
     return app, train
 
 
@@ -247,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from backprop_tui.replay import main as replay
 
             return replay(args.file, args.json)
+        if args.command == "race":
+            from backprop_tui.race import main as race
+
+            return race(args)
         given = gather(args)
         record = given.pop("record", None)
         if record and args.command:

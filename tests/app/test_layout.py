@@ -119,6 +119,9 @@ CASES = {
     "main-norm": ("deep-sigmoid", ("N",), named("MainScreen")),
     "inspector-norm": ("circle", ("N", "i"), named("InspectorScreen")),
     "gradcheck-norm": ("circle", ("N", "c"), named("GradientCheckScreen")),
+    "fork": ("adder", ("Y",), named("ForkDialog")),
+    "race": ("adder", ("Y", "enter"), lambda app: named("RaceScreen")(app)
+             and all(lane.evaluation for lane in app.screen.race.lanes)),
 }
 
 

@@ -145,6 +145,8 @@ MAIN = (
         "training set (Escape returns)"),
     Key("norm", "N", "cycle('norm')", "Normalisation", "Next normalisation of the hidden "
         "layers: none → batch norm → layer norm (new weights)", shared=True),
+    Key("fork", "Y", "fork", "Fork race", "Fork the run with one change (L2, dropout, "
+        "optimizer, learning rate, batch size) and race the two from the current weights"),
 )
 
 VIEWS = (
@@ -235,6 +237,27 @@ DRAW = (  # short footer words: they fit 80 columns; x and the labels are named 
         "set to an .npz file (o reads it back)"),
     Key("open_rows", "o", "open_rows", "open rows", "Add the rows of an .npz file written "
         "with w to the training set (recorded)"),
+)
+
+RACE = (
+    Key("race_close", "Esc", "close", "Back", "Close the race (its trainers stop); back to the "
+        "main screen if the race was forked from it"),
+    Key("race_run", "Space", "run_all", "Run/pause", "Race every run on, or pause them all",
+        footer=True),
+    Key("race_step", "n", "step_all", "Step", "One step for every run, then pause",
+        footer=True),
+    Key("race_faster", "f", "speed(1)", "Faster", "Race faster (up to flat out)"),
+    Key("race_slower", "s", "speed(-1)", "Slower", "Race slower (down to 1 step per second)"),
+    Key("race_next", "↓", "select(1)", "Next run", "Select the next run"),
+    Key("race_previous", "↑", "select(-1)", "Previous run", "Select the previous run"),
+    Key("race_hold", "p", "hold", "Pause one", "Pause or resume the selected run alone (the "
+        "others race on; it catches up when resumed)", footer=True),
+    Key("race_step_one", "N", "step_one", "Step one", "One step for the selected run alone: it "
+        "gets ahead, and the race holds it until the others catch up"),
+    Key("race_plot", "m", "toggle_plot", "Cost/metric", "Plot every run's cost, or its test "
+        "metric", footer=True),
+    Key("race_help", "F1 ?", "help", "Help", "Show the help"),
+    Key("race_quit", "q", "app.quit", "Quit", "Quit (every trainer stops)", footer=True),
 )
 
 HELP = (Key("help_close", "Esc F1 q ?", "dismiss", "Close help", "Close this help"),)

@@ -16,6 +16,7 @@ from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
 from backprop_tui.live.drawing import Drawing, DrawRequest, build_drawing
 from backprop_tui.live.projection import InputProjection, Projections, build_projection
+from backprop_tui.live.race import evaluation
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
@@ -48,7 +49,8 @@ def draw(session: TrainingSession, memo: Memo, request: DrawRequest) -> Drawing 
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
 BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary,
-                               "projection": projection, "draw": draw}
+                               "projection": projection, "draw": draw,
+                               "evaluation": evaluation}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:

@@ -14,6 +14,7 @@ from backprop_tui.app.keys import (
     HELP,
     INSPECTOR,
     MAIN,
+    RACE,
     VIEWS,
     Key,
     bindings,
@@ -71,6 +72,7 @@ SECTIONS = (
     ("On the boundary screen (h)", BOUNDARY),
     ("In the inspector (i)", INSPECTOR),
     ("On the draw screen (t)", DRAW),
+    ("On the race screen (backprop-tui race, or Y)", RACE),
     ("In this help and the dialogs", HELP + DIALOG),
 )
 """The other screens' keys, each table under its heading."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.actions import parse
 from textual.app import SystemCommand
@@ -42,6 +42,15 @@ def titled(widget: W, title: str) -> W:
     return widget
 
 
+def key_commands(screen: Screen[Any], keys: tuple[Key, ...]) -> Iterator[SystemCommand]:
+    """A command palette entry for each of ``keys`` that applies now on ``screen``."""
+    for key in keys:
+        namespace, name, parameters = parse(key.action)
+        if namespace or screen.check_action(name, parameters):
+            yield SystemCommand(key.description, key.tooltip,
+                                partial(screen.run_action, key.action))
+
+
 class LiveScreen(Screen[None]):
     """Shows each snapshot it is handed; ``KEYS`` are its keys (footer order)."""
 
@@ -62,11 +71,7 @@ class LiveScreen(Screen[None]):
 
     def commands(self) -> Iterator[SystemCommand]:
         """A command palette entry for each key of this screen that applies now."""
-        for key in self.KEYS:
-            namespace, name, parameters = parse(key.action)
-            if namespace or self.check_action(name, parameters):
-                yield SystemCommand(key.description, key.tooltip,
-                                    partial(self.run_action, key.action))
+        return key_commands(self, self.KEYS)
 
     # -- the shared keys ---------------------------------------------------------------------
     def action_help(self) -> None:

@@ -43,7 +43,7 @@ class MainScreen(LiveScreen):
     KEYS = MAIN
     BINDINGS = bindings(MAIN)
     STARTED = LiveScreen.STARTED | {"resize", "edit_neuron", "toggle_neuron", "boundary",
-                                    "views", "draw"}
+                                    "views", "draw", "fork"}
     _shape: tuple[str, tuple[int, ...]] | None = None
     """The data set and layer sizes the key states were last worked out for."""
 
@@ -203,3 +203,8 @@ class MainScreen(LiveScreen):
 
         if (shape := image_shape(self.link.latest)) is not None:
             self.app.push_screen(DrawScreen(self.link, shape))
+
+    def action_fork(self) -> None:
+        from backprop_tui.app.screens.fork import ask_fork
+
+        ask_fork(self.app, self.link)
