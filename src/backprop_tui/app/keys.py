@@ -137,6 +137,10 @@ MAIN = (
         "Write the cost history as CSV (per step and per epoch)", shared=True),
     Key("write_config", "Ctrl+W", "save('config')", "Write config", "Write the current "
         "configuration as TOML; read it back with --config FILE", shared=True),
+    Key("doctor", "D", "doctor", "Doctor", "The training doctor: every current finding with "
+        "its evidence, thresholds and fix (1 / 2 apply a fix)"),
+    Key("doctor_fix", "F", "doctor_fix", "Doctor's fix", "Apply the fix of the doctor's top "
+        "finding (recorded; the finding goes once it no longer holds)"),
 )
 
 VIEWS = (
@@ -181,6 +185,14 @@ INSPECTOR = (
     Key("row_previous", "S", "sample(-1)", "Previous training row",
         "Inspect the previous training row alone", footer=True),
     Key("inspect_batch", "b", "batch", "The mini-batch", "Inspect the whole mini-batch again",
+        footer=True),
+)
+
+DOCTOR = (
+    Key("doctor_close", "Esc D", "dismiss(None)", "Close", "Back to the main screen",
+        footer=True),
+    Key("doctor_fix_1", "1", "apply(0)", "Fix 1", "Apply the first finding's fix", footer=True),
+    Key("doctor_fix_2", "2", "apply(1)", "Fix 2", "Apply the second finding's fix",
         footer=True),
 )
 

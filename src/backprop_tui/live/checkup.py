@@ -35,6 +35,9 @@ class Layer:
     """Fraction of the layer's weights that are > 0."""
     grad_norm: float
     """‖∂C/∂W‖ on the probe rows."""
+    error: float
+    """The RMS of the error term δ = ∂C/∂z over the probe rows and the layer's units: the
+    gradient as it reaches the layer on its way back."""
     update_ratio: float | None
     """‖ΔW‖ / ‖W‖ of the last step (None before a step)."""
 
@@ -77,8 +80,8 @@ class Checkup:
 
     @property
     def depth_ratio(self) -> float:
-        """‖∂C/∂W‖ of the first layer / that of the last (nan when the last is 0)."""
-        first, last = self.layers[0].grad_norm, self.layers[-1].grad_norm
+        """The first layer's RMS error term δ / the output layer's (nan when that is 0)."""
+        first, last = self.layers[0].error, self.layers[-1].error
         return first / last if last > 0 and math.isfinite(first) else math.nan
 
 
@@ -103,7 +106,8 @@ def check_up(session: TrainingSession, since: int = 0) -> Checkup:
         if steps is not None:
             ratio = float(np.linalg.norm(steps[index])) / w_norm if w_norm else math.inf
         layers.append(Layer(name, hidden, inactive, float(np.mean(w > 0)),
-                            float(np.linalg.norm(trace.dW[index])), ratio))
+                            float(np.linalg.norm(trace.dW[index])),
+                            float(np.sqrt(np.mean(np.square(trace.delta[index])))), ratio))
     cost_steps, costs = session.cost_history.steps(), session.cost_history.column("cost")
     first = costs[:INIT_STEPS]
     init_cost = float(first.mean()) if len(first) else trace.cost  # penalties included

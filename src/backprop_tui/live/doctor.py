@@ -94,7 +94,7 @@ def _diverged(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
                 f"η → {c.working_rate:g}", (SetHyper({"learning_rate": c.working_rate}),))
     if c.depth_ratio > t["exploding"]:
         return (f"exploding gradients {_at(c)}", f"{c.diverged}. Most likely cause: exploding "
-                f"gradients (first/last layer gradient norm {c.depth_ratio:.3g}).",
+                f"gradients (first/last layer error term δ {c.depth_ratio:.3g}).",
                 "fresh scaled init + clip 1", (Rebuild(init="auto"), SetHyper({"clip": 1.0})))
     return (f"no lower η trains {_at(c)}", f"{c.diverged}. No lower learning rate trains from "
             "the restored weights: most likely the weights themselves (their initialisation).",
@@ -120,9 +120,9 @@ def _lr_high(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
 def _exploding(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
     if len(c.layers) < t["layers"] or not c.depth_ratio > t["ratio"]:
         return None
-    return (f"first/last ‖∇W‖ {c.depth_ratio:.3g} {_at(c)}", f"The first layer's gradient norm "
-            f"is {c.depth_ratio:.3g}× the last layer's on the probe rows {_at(c)}: gradients "
-            "grow on their way back through the layers.",
+    return (f"first/last δ {c.depth_ratio:.3g} {_at(c)}", f"The error term δ = ∂C/∂z (RMS on "
+            f"the probe rows) of the first layer is {c.depth_ratio:.3g}× the output layer's "
+            f"{_at(c)}: the gradient grows on its way back through the layers.",
             "scaled init + clip 1", (Rebuild(init="auto"), SetHyper({"clip": 1.0})))
 
 
@@ -130,9 +130,10 @@ def _vanishing(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
     if len(c.layers) < t["layers"] or not c.depth_ratio < t["ratio"]:
         return None
     hidden = "relu" if saturating(c.hidden) else c.hidden
-    return (f"first/last ‖∇W‖ {c.depth_ratio:.1e} {_at(c)}", f"The first layer's gradient norm "
-            f"is {c.depth_ratio:.1e}× the last layer's on the probe rows {_at(c)}: the early "
-            f"layers of this {len(c.layers)}-layer {c.hidden} network barely learn.",
+    return (f"first/last δ {c.depth_ratio:.1e} {_at(c)}", f"The error term δ = ∂C/∂z (RMS on "
+            f"the probe rows) of the first layer is {c.depth_ratio:.1e}× the output layer's "
+            f"{_at(c)}: the gradient fades on its way back, and the early layers of this "
+            f"{len(c.layers)}-layer {c.hidden} network barely learn.",
             f"{hidden} + He init", (Rebuild(init="auto", hidden=hidden),))
 
 
@@ -155,7 +156,7 @@ def _hidden_fraction(c: Checkup, wanted: Callable[[str], bool], field: str
     """(layer number from 1, value) of the hidden layer with the largest ``field``."""
     values = [(getattr(layer, field), i + 1) for i, layer in enumerate(c.layers)
               if layer.hidden and wanted(layer.activation)]
-    value, number = max(values, default=(0.0, 0))
+    value, number = max(values, key=lambda v: v[0], default=(0.0, 0))  # the first of the worst
     return number, value
 
 
@@ -247,14 +248,15 @@ def _underfit(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
 
 RULES: tuple[Rule, ...] = (
     Rule("diverged", "diverged", "the engine rejected a step as divergent; the cause is a "
-         "lower η that trains on a copy, else a first/last gradient ratio > exploding",
-         {"exploding": 1e3}, _diverged),
+         "lower η that trains on a copy, else a first/last error term ratio > exploding",
+         {"exploding": 1e2}, _diverged),
     Rule("lr_high", "learning rate too high", "the last step's largest layer update ratio > "
          "update_ratio, and over ≥ steps steps the cost's second half fell less than progress "
          "(a fraction) below its first half, or a step cost > spike × the median",
          {"update_ratio": 3e-2, "steps": 50, "progress": 0.02, "spike": 10.0}, _lr_high),
     Rule("exploding", "exploding gradients", "≥ layers weight layers and the first layer's "
-         "gradient norm > ratio × the last's", {"layers": 3, "ratio": 1e3}, _exploding),
+         "RMS error term δ = ∂C/∂z > ratio × the output layer's", {"layers": 3, "ratio": 1e2},
+         _exploding),
     Rule("init_loss", "loss at init far too high", "the mean cost of the first 10 steps > "
          "ratio × the cost of an output that knows nothing, and the mean of the last recent "
          "step costs is still above that", {"ratio": 5.0, "recent": 20}, _init_loss),
@@ -265,7 +267,8 @@ RULES: tuple[Rule, ...] = (
     Rule("dead", "dead ReLUs", "a hidden (leaky) ReLU layer with > fraction of its units "
          "never active on the probe rows", {"fraction": 0.5}, _dead),
     Rule("vanishing", "vanishing gradients", "≥ layers weight layers and the first layer's "
-         "gradient norm < ratio × the last's", {"layers": 3, "ratio": 1e-3}, _vanishing),
+         "RMS error term δ = ∂C/∂z < ratio × the output layer's", {"layers": 3, "ratio": 1e-2},
+         _vanishing),
     Rule("lr_low", "learning rate too low", "the last step's largest layer update ratio < "
          "update_ratio, over ≥ steps steps the cost moved less than plateau (a fraction), and "
          "it is still ≥ learned × the cost of an output that knows nothing",
