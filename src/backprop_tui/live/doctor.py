@@ -70,12 +70,9 @@ def _at(c: Checkup) -> str:
     return f"at step {c.step:,}"
 
 
-def _rate(c: Checkup, rungs: int) -> SetHyper:
-    """The learning rate ``rungs`` rungs along the +/- ladder (negative: lower)."""
-    rate: float | None = c.learning_rate
-    for _ in range(abs(rungs)):
-        rate = along(LADDERS["learning_rate"], rate, 1 if rungs > 0 else -1)
-    return SetHyper({"learning_rate": rate})
+def _rate(c: Checkup, factor: float) -> SetHyper:
+    """The learning rate × ``factor`` (to 3 significant digits)."""
+    return SetHyper({"learning_rate": float(f"{c.learning_rate * factor:.3g}")})
 
 
 def _halves(costs: np.ndarray) -> tuple[float, float]:
@@ -114,7 +111,7 @@ def _lr_high(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
     return (f"update ratio {ratio:.1e} {_at(c)}", f"The last step changed a layer's weights by "
             f"{ratio:.1e} of their size (healthy ≈ 1e-3) {_at(c)}, and over the last "
             f"{len(c.costs)} steps {trend}: the steps overshoot.",
-            "η ÷ 10", (_rate(c, -2),))
+            "η ÷ 10", (_rate(c, 0.1),))
 
 
 def _exploding(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
@@ -207,7 +204,7 @@ def _lr_low(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
     return (f"update ratio {ratio:.1e} {_at(c)}", f"Over the last {len(c.costs)} steps the "
             f"cost stayed at {second:.3g} (an output that knows nothing costs "
             f"{c.uninformed_cost:.3g}), and the last step changed the weights by only "
-            f"{ratio:.1e} of their size (healthy ≈ 1e-3) {_at(c)}.", "η × 10", (_rate(c, 2),))
+            f"{ratio:.1e} of their size (healthy ≈ 1e-3) {_at(c)}.", "η × 10", (_rate(c, 10),))
 
 
 def _overfit(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
