@@ -114,6 +114,8 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "main-doctor": ("adder-post", (), lambda app: bool(app.snapshot.findings)),
+    "doctor": ("adder-post", ("D",), named("DoctorScreen")),
 }
 
 
