@@ -20,6 +20,7 @@ from backprop_tui.live.commands import (
     Epoch,
     Nudge,
     Quit,
+    Rebuild,
     Regenerate,
     RemoveLayer,
     Reset,
@@ -168,7 +169,8 @@ def test_a_version_1_recording_still_replays(tmp_path, capsys):
 RECORDED = [Run(True), Step(3), Epoch(), Reset(), Rewind(), Nudge("l2", -1),
             SetHyper({"learning_rate": 0.5, "optimizer": "adam"}), Cycle("hidden"), AddLayer(),
             RemoveLayer(), Resize(2, -1), Configure(PRESETS["circle"].config),
-            Regenerate("features", "x1,x2"), Regenerate("noise", 1)]
+            Regenerate("features", "x1,x2"), Regenerate("noise", 1),
+            Rebuild(init="glorot", hidden="tanh", width=16)]
 
 
 def test_every_recorded_command_is_in_the_list_and_no_other():

@@ -9,6 +9,7 @@ import json
 import math
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from backprop_tui.live.doctor import RULES, Doctor, Finding, diagnose
 from backprop_tui.live.posts import POSTS
 from backprop_tui.live.record import decode, encode, read
 from backprop_tui.live.trainer import Trainer
+from backprop_tui.replay import replay
 
 HEALTHY = tuple(name for name in PRESETS if name not in POSTS)
 """adder, regression, mnist, digits, celsius, circle, xor, gauss, moons, blobs, function,
@@ -201,7 +203,7 @@ def test_after_divergence_the_doctor_names_a_learning_rate_that_trains():
 
 
 def test_every_rule_has_a_test_here():
-    source = open(__file__, encoding="utf-8").read()
+    source = Path(__file__).read_text(encoding="utf-8")
     assert all(f'"{rule.id}"' in source for rule in RULES)
 
 
@@ -218,8 +220,10 @@ def test_the_fix_applied_as_commands_makes_the_findings_go(tmp_path):
         .isdisjoint({"all_positive", "saturated"})
     assert trainer.session.network.hidden.name == "tanh"
     trainer.close()
+    recording = read(path)
     assert any(entry.command == Rebuild(init="glorot", hidden="tanh")
-               for entry in read(path).entries)
+               for entry in recording.entries)
+    assert (replay(recording).session.network.flat == trainer.session.network.flat).all()
 
 
 def test_a_learning_rate_finding_goes_as_soon_as_the_rate_changes():
