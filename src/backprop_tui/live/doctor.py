@@ -85,7 +85,7 @@ def _diverged(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
     if not c.diverged:
         return None
     if c.working_rate is not None:
-        return (f"η {c.learning_rate:g} {_at(c)}", f"{c.diverged}. Most likely cause: the "
+        return (f"η {c.learning_rate:g} too high {_at(c)}", f"{c.diverged}. Most likely cause: the "
                 f"learning rate η {c.learning_rate:g} is too high — from the restored weights "
                 f"η {c.working_rate:g} lowers the cost (tried on a copy).",
                 f"η → {c.working_rate:g}", (SetHyper({"learning_rate": c.working_rate}),))
@@ -103,7 +103,8 @@ def _lr_high(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
     if ratio is None or ratio <= t["update_ratio"] or len(c.costs) < t["steps"]:
         return None
     first, second = _halves(c.costs)
-    spike = float(c.costs.max() / np.median(c.costs))
+    median = float(np.median(c.costs))
+    spike = float(c.costs.max()) / median if median > 0 else 1.0
     if second < first * (1 - t["progress"]) and spike < t["spike"]:
         return None
     trend = (f"the cost did not fall ({first:.3g} → {second:.3g})"
