@@ -32,8 +32,6 @@ from backprop_tui.live.commands import (
 
 DOCTOR_SECONDS = 1.0
 """Longest stretch of training between two diagnoses (a change of set-up reruns at once)."""
-SHOWN = 2
-"""Findings the doctor line names."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +56,8 @@ Verdict = tuple[str, str, str, tuple[Command, ...]]
 
 @dataclass(frozen=True)
 class Rule:
+    """One diagnosis: its id and title, when it fires, its thresholds, and its judge."""
+
     id: str
     title: str
     fires: str
@@ -299,8 +299,6 @@ class Doctor:
 
     def __init__(self) -> None:
         self.findings: tuple[Finding, ...] = ()
-        self.seconds = 0.0
-        """How long the latest diagnosis took."""
         self._key: tuple[object, ...] = ()
         self._since = 0
         self._due = 0.0
@@ -314,6 +312,5 @@ class Doctor:
         now = time.perf_counter()
         if key != self._key or now >= self._due:
             self.findings = diagnose(session, min(self._since, session.step_count))
-            self.seconds = time.perf_counter() - now
             self._key, self._due = key, now + DOCTOR_SECONDS
         return self.findings
