@@ -9,10 +9,21 @@ import re
 import pytest
 from textual.widgets import Footer
 
-from backprop_tui.app.keys import BOUNDARY, DIALOG, DRAW, HELP, INSPECTOR, MAIN, RACE, VIEWS
+from backprop_tui.app.keys import (
+    BOUNDARY,
+    DIALOG,
+    DOCTOR,
+    DRAW,
+    HELP,
+    INSPECTOR,
+    MAIN,
+    RACE,
+    VIEWS,
+)
 from backprop_tui.app.screens.boundary import BoundaryScreen
 from backprop_tui.app.screens.help import HelpScreen
 from backprop_tui.app.screens.main import MainScreen
+from backprop_tui.app.widgets.doctor import DoctorLine
 from backprop_tui.app.widgets.status import StatusBar
 from backprop_tui.live.commands import Configure
 from backprop_tui.live.config import PRESETS
@@ -25,7 +36,8 @@ Delete, Backspace, an arrow."""
 
 
 def test_every_key_has_its_own_id():
-    ids = [key.id for table in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP, DIALOG, DRAW, RACE)
+    ids = [key.id for table in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP, DIALOG, DRAW, RACE,
+                                DOCTOR)
            for key in table]
     assert len(ids) == len(set(ids))
     assert len({key.id for key in MAIN if key.action.startswith("nudge")}) == 12
@@ -41,7 +53,7 @@ async def test_help_shows_the_keys_as_typed():
                 if line.startswith("| `")]
         typed = [key for row in rows for key in re.findall(r"`([^`]+)`", row)]
         assert len(rows) == sum(len(t) for t in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP,
-                                                  DIALOG, DRAW, RACE))
+                                                  DIALOG, DRAW, RACE, DOCTOR))
         assert [key for key in typed if not TYPED.fullmatch(key)] == []
         for expected in ("| `+` `=` |", "| `-` `_` |", "| `]` |", "| `[` |", "| `.` `>` |",
                          "| `,` `<` |", "| `F1` `?` |", "| `Ctrl+S` |", "| `Space` |"):
@@ -131,6 +143,8 @@ async def test_toasts_stay_above_the_status_bar(size):
                 await pilot.press(dialog)
                 await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
             await wait_for(pilot, clear)
-            assert status.region.bottom == footer.region.y  # right above the status bar:
+            doctor = app.main.query_one(DoctorLine)  # the status bar, the doctor line, the footer
+            assert status.region.bottom == doctor.region.y == footer.region.y - 1
+            # right above the status bar:
             assert max(toast.region.bottom for toast in app.screen.query("Toast")) \
                 == status.region.y

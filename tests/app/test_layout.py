@@ -122,6 +122,8 @@ CASES = {
     "fork": ("adder", ("Y",), named("ForkDialog")),
     "race": ("adder", ("Y", "enter"), lambda app: named("RaceScreen")(app)
              and all(lane.evaluation for lane in app.screen.race.lanes)),
+    "main-doctor": ("adder-post", (), lambda app: bool(app.snapshot.findings)),
+    "doctor": ("adder-post", ("D",), named("DoctorScreen")),
 }
 
 

@@ -22,6 +22,7 @@ from backprop_tui.live.commands import (
     Epoch,
     Nudge,
     Quit,
+    Rebuild,
     Regenerate,
     RemoveLayer,
     RemoveNearest,
@@ -173,7 +174,8 @@ RECORDED = [Run(True), Step(3), Epoch(), Reset(), Rewind(), Nudge("l2", -1),
             SetHyper({"learning_rate": 0.5, "optimizer": "adam"}), Cycle("hidden"), AddLayer(),
             RemoveLayer(), Resize(2, -1), Configure(PRESETS["circle"].config),
             Regenerate("features", "x1,x2"), Regenerate("noise", 1),
-            AddRows(((0.0, 0.5),), ((1.0, 0.0),)), RemoveNearest(0.5, -0.25), ClearRows()]
+            AddRows(((0.0, 0.5),), ((1.0, 0.0),)), RemoveNearest(0.5, -0.25), ClearRows(),
+            Rebuild(init="glorot", hidden="tanh", width=16)]
 
 
 def test_every_recorded_command_is_in_the_list_and_no_other():

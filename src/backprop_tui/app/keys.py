@@ -147,6 +147,10 @@ MAIN = (
         "layers: none → batch norm → layer norm (new weights)", shared=True),
     Key("fork", "Y", "fork", "Fork race", "Fork the run with one change (L2, dropout, "
         "optimizer, learning rate, batch size) and race the two from the current weights"),
+    Key("doctor", "D", "doctor", "Doctor", "The training doctor: every current finding with "
+        "its evidence, thresholds and fix (1 / 2 apply a fix)"),
+    Key("doctor_fix", "F", "doctor_fix", "Doctor's fix", "Apply the fix of the doctor's top "
+        "finding (recorded; the finding goes once it no longer holds)"),
 )
 
 VIEWS = (
@@ -258,6 +262,14 @@ RACE = (
         "metric", footer=True),
     Key("race_help", "F1 ?", "help", "Help", "Show the help"),
     Key("race_quit", "q", "app.quit", "Quit", "Quit (every trainer stops)", footer=True),
+)
+
+DOCTOR = (
+    Key("doctor_close", "Esc D", "dismiss(None)", "Close", "Back to the main screen",
+        footer=True),
+    Key("doctor_fix_1", "1", "apply(0)", "Fix 1", "Apply the first finding's fix", footer=True),
+    Key("doctor_fix_2", "2", "apply(1)", "Fix 2", "Apply the second finding's fix",
+        footer=True),
 )
 
 HELP = (Key("help_close", "Esc F1 q ?", "dismiss", "Close help", "Close this help"),)

@@ -185,6 +185,23 @@ class ClearRows(Command):
     RECORDED: ClassVar[bool] = True
 
 
+@dataclass(frozen=True)
+class Rebuild(Command):
+    """Fresh weights (seeded) drawn with ``init`` and hidden activation ``hidden`` where
+    given ("" keeps them), every hidden layer at least ``width`` units wide."""
+
+    RECORDED: ClassVar[bool] = True
+    init: str = ""
+    hidden: str = ""
+    width: int = 0
+
+    def settings(self, sizes: tuple[int, ...]) -> dict[str, object]:
+        """What :func:`~backprop_tui.engine.rebuild` changes for a network of ``sizes``."""
+        widths = tuple(min(1024, max(w, self.width)) for w in sizes[1:-1])
+        given = {"init": self.init, "hidden": self.hidden}
+        return {k: v for k, v in given.items() if v} | {"sizes": (sizes[0], *widths, sizes[-1])}
+
+
 # -- commands that do not change training ------------------------------------------------------
 @dataclass(frozen=True)
 class Select(Command):

@@ -21,6 +21,7 @@ from backprop_tui.live.samples import frozen as frozen  # re-exported for the ot
 
 if TYPE_CHECKING:
     from backprop_tui.live.boundary import Boundary
+    from backprop_tui.live.doctor import Finding
     from backprop_tui.live.lab import LabResult
     from backprop_tui.live.views import Views
 
@@ -147,6 +148,8 @@ class Snapshot:
     """The latest neuron-lab edit: test cost and metric just before and after it."""
     norm: str = "none"
     """How the hidden layers normalise: none, batch or layer."""
+    findings: tuple[Finding, ...] = ()
+    """The training doctor's current findings, most important first."""
 
     @property
     def views(self) -> Views | None:
@@ -180,6 +183,7 @@ class TrainerState:
     branches: tuple[Branch, ...] = ()
     markers: tuple[tuple[int, str], ...] = ()
     lab: LabResult | None = None
+    findings: tuple[Finding, ...] = ()
 
 
 def downsample(steps: np.ndarray, values: np.ndarray, points: int = PLOT_POINTS
@@ -310,6 +314,6 @@ def take_snapshot(session: TrainingSession, state: TrainerState | None = None,
         test_rows=len(session.x_test), measured=measured, measured_step=measured_step,
         seq=state.seq, notes=state.notes, breakpoints=state.breakpoints,
         breakpoint=state.breakpoint, branches=state.branches, markers=state.markers,
-        extras=dict(extras or {}), lab=state.lab,
+        extras=dict(extras or {}), lab=state.lab, findings=state.findings,
         off_units=tuple((layer + 1, unit) for layer, unit in net.off_units), norm=net.norm,
     )

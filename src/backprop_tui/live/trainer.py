@@ -26,6 +26,7 @@ from backprop_tui.live.boundary import regenerated
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along, nudged
 from backprop_tui.live.config import RunConfig, build_session, expectation
+from backprop_tui.live.doctor import Doctor
 from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
 from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
@@ -75,6 +76,7 @@ class Trainer:
         self.memo = Memo()
         self.lab: LabResult | None = None
         """The latest neuron-lab edit's before/after test measurements."""
+        self.doctor = Doctor()
 
     # -- commands --------------------------------------------------------------------------
     def apply(self, command: Command) -> None:
@@ -123,6 +125,8 @@ class Trainer:
                 self._reshape(sizes=(*sizes[:-2], sizes[-1]))
             case commands.Resize(layer, direction):
                 self._resize(layer, direction)
+            case commands.Rebuild():
+                self._reshape(**command.settings(self.session.network.sizes))
             case commands.Configure(config):
                 self._configure(config)
             case commands.Regenerate(option, change):
@@ -347,7 +351,7 @@ class Trainer:
             offset=self.offset, selected=self.selected, seq=self.seq, notes=notes,
             breakpoints=self.breakpoints, breakpoint=self.breakpoint,
             branches=tuple(self.timeline.branches), markers=tuple(self.timeline.markers),
-            lab=self.lab)
+            lab=self.lab, findings=self.doctor.examine(self.session, self.running))
         extras = build_extras(self.session, self.memo, self.wanted,
                               reuse.extras if reuse is not None else {})
         self._last = take_snapshot(self.session, state, reuse, extras)

@@ -10,6 +10,7 @@ from textual.widgets import Markdown
 from backprop_tui.app.keys import (
     BOUNDARY,
     DIALOG,
+    DOCTOR,
     DRAW,
     HELP,
     INSPECTOR,
@@ -73,6 +74,7 @@ SECTIONS = (
     ("In the inspector (i)", INSPECTOR),
     ("On the draw screen (t)", DRAW),
     ("On the race screen (backprop-tui race, or Y)", RACE),
+    ("In the doctor's view (D)", DOCTOR),
     ("In this help and the dialogs", HELP + DIALOG),
 )
 """The other screens' keys, each table under its heading."""

@@ -15,6 +15,7 @@ from backprop_tui.app.keys import MAIN, bindings
 from backprop_tui.app.screens.live import LiveScreen, titled
 from backprop_tui.app.widgets.boundary import on_plane
 from backprop_tui.app.widgets.cost_plot import CostPlot
+from backprop_tui.app.widgets.doctor import DoctorLine
 from backprop_tui.app.widgets.drawing import image_shape
 from backprop_tui.app.widgets.predictions import PredictionsView
 from backprop_tui.app.widgets.status import StatusBar
@@ -54,6 +55,7 @@ class MainScreen(LiveScreen):
             yield titled(WeightStats(id="weights"), "weights per layer")
             yield titled(PredictionsView(id="predictions"), "predictions · p/P cycle")
         yield StatusBar("starting the trainer…", id="status")
+        yield DoctorLine(id="doctor")
         yield Static(
             f"The terminal is too small: make it at least {MIN_SIZE[0]}×{MIN_SIZE[1]}.",
             id="too-small",
@@ -78,6 +80,7 @@ class MainScreen(LiveScreen):
             return
         status, footer = self.query_one(StatusBar), self.query_one(Footer)
         lift = footer.outer_size.height + (status.outer_size.height if status.display else 0)
+        lift += self.query_one(DoctorLine).outer_size.height
 
         def apply() -> None:
             for rack in screen.query("#textual-toastrack"):  # none when notifications are off
@@ -92,7 +95,7 @@ class MainScreen(LiveScreen):
         try:
             panels = (self.query_one(TopologyView), self.query_one(CostPlot),
                       self.query_one(WeightStats), self.query_one(PredictionsView),
-                      self.query_one(StatusBar))
+                      self.query_one(StatusBar), self.query_one(DoctorLine))
         except NoMatches:
             return
         for widget in panels:
@@ -198,6 +201,7 @@ class MainScreen(LiveScreen):
         from backprop_tui.app.screens.projection import ProjectionScreen
 
         self.app.push_screen(ProjectionScreen(self.link))
+
     def action_draw(self) -> None:
         from backprop_tui.app.screens.draw import DrawScreen
 
@@ -208,3 +212,13 @@ class MainScreen(LiveScreen):
         from backprop_tui.app.screens.fork import ask_fork
 
         ask_fork(self.app, self.link)
+
+    def action_doctor(self) -> None:
+        from backprop_tui.app.screens.doctor import DoctorScreen
+
+        self.app.push_screen(DoctorScreen(self.link))
+
+    def action_doctor_fix(self) -> None:
+        from backprop_tui.app.screens.doctor import apply_fix
+
+        self.notify(apply_fix(self.link, 0), timeout=4)

@@ -32,9 +32,8 @@ Row = tuple[str, list[str], bool]
 
 
 def doctor(snapshot: Snapshot) -> str:
-    """The training doctor's findings on this run ('–' before the doctor sees the run)."""
-    findings = getattr(snapshot, "findings", None)  # the doctor's Snapshot field, when there
-    return "; ".join(map(str, findings)) if findings else "–"
+    """The training doctor's findings on this run, most important first ('none')."""
+    return "; ".join(f"{f.title} ({f.summary})" for f in snapshot.findings) or "none"
 
 
 def _decay(hyper: Hyperparameters) -> str:
