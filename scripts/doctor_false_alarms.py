@@ -1,4 +1,5 @@
-"""Count the training doctor's false alarms: every healthy preset (all but the posts' set-ups)
+"""Count the training doctor's false alarms: every healthy preset (all but the patients:
+the posts' set-ups and deep-sigmoid)
 × 5 seeds, diagnosed at several checkpoints of an untouched run; any finding is a false alarm.
 
     PYTHONPATH=src python scripts/doctor_false_alarms.py [--seeds 5] [--steps 0,200,1000,3000,8000]
@@ -12,9 +13,8 @@ from dataclasses import replace
 
 from backprop_tui.live.config import PRESETS, build_session
 from backprop_tui.live.doctor import diagnose
-from backprop_tui.live.posts import POSTS
 
-HEALTHY = tuple(name for name in PRESETS if name not in POSTS)
+HEALTHY = tuple(name for name, preset in PRESETS.items() if not preset.patient)
 """The healthy presets: every preset that does not reproduce a blog post's set-up."""
 CHECKPOINTS = (0, 200, 1000, 3000, 8000)
 

@@ -284,7 +284,10 @@ RULES: tuple[Rule, ...] = (
 
 
 def diagnose(session: TrainingSession, since: int = 0) -> tuple[Finding, ...]:
-    """The findings about ``session`` now, most important first; trends after step ``since``."""
+    """The findings about ``session`` now, most important first; trends after step ``since``
+    (none while the training set is empty)."""
+    if not len(session.x_train):
+        return ()
     checkup = check_up(session, since)
     findings = []
     for rule in RULES:
