@@ -63,6 +63,10 @@ class TrainingSession:
     last_step: np.ndarray | None
     """Δp, what the latest step added to ``network.flat`` (None before a step or after a
     rejected one); a buffer the next step overwrites."""
+    last_gradient: np.ndarray | None
+    """The latest step's gradient before clipping (laid out like ``network.flat``) and its
+    pass over the mini-batch, when :meth:`step` was asked to keep them; else None."""
+    last_trace: Trace | None
 
     def __init__(
         self,
@@ -102,7 +106,7 @@ class TrainingSession:
         self.optimizer = make_optimizer(self.hyper.optimizer, network.flat)
         self._schedule = make_schedule(self.hyper.schedule)
         self._drop_buffers()
-        self.last_step = None
+        self.last_step = self.last_gradient = self.last_trace = None
         self._dropout_rng = np.random.default_rng([self.seed, 3])
         self.step_count = self.epoch = self.samples_seen = 0
         self.diverged: str | None = None
@@ -181,14 +185,15 @@ class TrainingSession:
         """The rate the next step uses: ``hyper.learning_rate`` as the schedule adjusts it."""
         return self._rate
 
-    def step(self) -> float:
-        """Train on the next mini-batch; returns its cost (penalties included)."""
+    def step(self, keep_gradient: bool = False) -> float:
+        """Train on the next mini-batch; returns its cost (penalties included). With
+        ``keep_gradient``, :attr:`last_gradient` and :attr:`last_trace` keep what it computed."""
         if self.stopped:
             raise Stopped(self.stopped)
         with np.errstate(all="ignore"):  # non-finite values are caught below, not warned about
-            return self._step()
+            return self._step(keep_gradient)
 
-    def _step(self) -> float:
+    def _step(self, keep_gradient: bool) -> float:
         hyper = self.hyper
         rows = self.next_rows()
         trace, y, rates = self._buffers(len(rows))
@@ -200,6 +205,8 @@ class TrainingSession:
         network.forward(trace.a[0], trace)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
         cost = trace.cost
+        self.last_gradient = trace.grad.copy() if keep_gradient else None
+        self.last_trace = trace if keep_gradient else None
         square_norm = float(np.vdot(trace.grad, trace.grad))
         self.grad_square_norm = square_norm
         self._check(cost, square_norm)
@@ -256,8 +263,9 @@ class TrainingSession:
                 if isinstance(item, np.ndarray) and item is not self.last_step:
                     shared[id(item)] = item  # data, never changed in place
         shared[id(self._traces)] = {}  # scratch buffers: the copy makes its own
+        shared[id(self.last_trace)] = None
         clone = copy.deepcopy(self, shared)
-        clone.last_step = None
+        clone.last_step = clone.last_gradient = None
         return clone
 
     def _buffers(self, batch: int) -> tuple[Trace, np.ndarray, tuple[float, ...]]:

@@ -14,6 +14,7 @@ from typing import Any
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
+from backprop_tui.live.health import HealthHistory, HealthSeries
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
@@ -22,6 +23,8 @@ class Memo:
     """What builders keep from one snapshot to the next (one per trainer)."""
 
     initial_weights: InitialWeights = field(default_factory=InitialWeights)
+    health: HealthHistory = field(default_factory=HealthHistory)
+    """Recorded by the trainer after each step (see :meth:`Trainer.train_step`)."""
 
 
 def views(session: TrainingSession, memo: Memo, params: object) -> Views:
@@ -34,9 +37,14 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
     return build_boundary(session, request) if on_plane(session) else None
 
 
+def health(session: TrainingSession, memo: Memo, points: int) -> HealthSeries:
+    """The per-layer health history, at most ``points`` rows (the plot's width)."""
+    return memo.health.view(session.step_count, points)
+
+
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
-BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary}
+BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary, "health": health}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:

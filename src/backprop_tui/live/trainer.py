@@ -259,9 +259,12 @@ class Trainer:
         self._paced_from = (time.perf_counter(), self.session.step_count)
 
     def train_step(self) -> float:
-        """One training step, checkpointed when one is due (replay trains through it too)."""
-        cost = self.session.step()
+        """One training step, checkpointed and its health recorded when due (replay trains
+        through it too)."""
+        health = self.memo.health
+        cost = self.session.step(keep_gradient=health.due(self.session))
         self.timeline.after_step(self.session)
+        health.record(self.session)
         return cost
 
     def _train_one(self) -> bool:
