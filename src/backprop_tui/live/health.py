@@ -51,7 +51,9 @@ def layer_norms(network: Network, *vectors: np.ndarray) -> np.ndarray:
 
 def ratio(moved: np.ndarray, size: np.ndarray) -> np.ndarray:
     """‖ΔW‖/‖W‖ from the norms of the step and of the weights (inf for zero weights)."""
-    return np.divide(moved, size, out=np.full(moved.shape, math.inf), where=size > 0)
+    ratios: np.ndarray = np.divide(moved, size, out=np.full(moved.shape, math.inf),
+                                   where=size > 0)
+    return ratios
 
 
 def update_ratios(network: Network, step: np.ndarray | None) -> np.ndarray:
