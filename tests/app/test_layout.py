@@ -114,6 +114,9 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "health": ("adder", ("H",), lambda app: getattr(app.screen, "drawn", None) is not None),
+    "health-regression-post": ("regression-post", ("H",),
+                               lambda app: getattr(app.screen, "drawn", None) is not None),
 }
 
 

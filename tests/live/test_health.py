@@ -3,6 +3,7 @@ bound and thinning, and how rewinds and resets cut it."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -43,7 +44,7 @@ def ratios(after: list[np.ndarray], before: list[np.ndarray]) -> list[float]:
 
 
 def test_a_recorded_step_matches_numpy_done_here():
-    session, history = tiny_session(), HealthHistory(budget=None)
+    session, history = tiny_session(), HealthHistory(budget=math.inf)
     for _ in range(5):  # some steps first, so the weights are not the initial ones
         session.step()
     rows = session.next_rows()
@@ -69,7 +70,7 @@ def test_a_recorded_step_matches_numpy_done_here():
 
 
 def test_saturated_tanh_units_are_counted_as_outputs_near_their_limits():
-    session, history = tiny_session("tanh", learning_rate=1.0), HealthHistory(budget=None)
+    session, history = tiny_session("tanh", learning_rate=1.0), HealthHistory(budget=math.inf)
     session.network.weights[0][:] *= 20  # push the hidden units into saturation
     rows = session.next_rows()
     z1 = session.x_train[rows] @ session.network.weights[0] + session.network.biases[0]
@@ -81,14 +82,14 @@ def test_saturated_tanh_units_are_counted_as_outputs_near_their_limits():
 
 
 def test_a_step_that_kept_no_gradient_is_not_recorded():
-    session, history = tiny_session(), HealthHistory(budget=None)
+    session, history = tiny_session(), HealthHistory(budget=math.inf)
     session.step()
     history.record(session)
     assert len(history) == 0
 
 
 def test_memory_stays_bounded_and_kept_rows_are_the_values_measured_then():
-    session, history = tiny_session(), HealthHistory(capacity=16, budget=None)
+    session, history = tiny_session(), HealthHistory(capacity=16, budget=math.inf)
     measured = {}
     for _ in range(1000):
         before = session.network.flat.copy()
@@ -118,7 +119,7 @@ def test_with_a_budget_the_step_after_a_recording_is_not_due():
 @pytest.fixture
 def trainer() -> Trainer:
     trainer = Trainer(replace(PRESETS["adder"].config, paused=True))
-    trainer.memo.health = HealthHistory(budget=None)
+    trainer.memo.health = HealthHistory(budget=math.inf)
     return trainer
 
 

@@ -137,7 +137,12 @@ MAIN = (
         "Write the cost history as CSV (per step and per epoch)", shared=True),
     Key("write_config", "Ctrl+W", "save('config')", "Write config", "Write the current "
         "configuration as TOML; read it back with --config FILE", shared=True),
+    Key("health", "H", "health", "Health", "Health over time: per layer, log10 of the update "
+        "ratio ‖ΔW‖/‖W‖ (guide at 1e-3), activation mean ± std, dead or saturated units and "
+        "log10 of the gradient norm, against the step (live; Escape returns)"),
 )
+
+HEALTH = (Key("health_back", "Esc H", "close", "Back", "Back to the main screen", footer=True),)
 
 VIEWS = (
     Key("views_back", "Esc v", "close", "Back", "Back to the main screen", footer=True),

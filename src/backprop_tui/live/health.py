@@ -81,11 +81,13 @@ class HealthHistory:
     """Per-layer health at some of the steps (module docstring): :meth:`steps` and
     :meth:`series` read it; :attr:`activations` names each weight layer's activation."""
 
-    def __init__(self, capacity: int = CAPACITY, budget: float | None = BUDGET) -> None:
+    def __init__(self, capacity: int = CAPACITY, budget: float | None = None) -> None:
         if capacity < 2 or capacity % 2:
             raise ValueError("capacity must be an even number ≥ 2")
-        self.capacity, self.budget = capacity, budget
-        """``budget`` None records every step that ``gap`` allows."""
+        self.capacity = capacity
+        self.budget = BUDGET if budget is None else budget
+        """The share of the training time recording may take (inf: every step ``gap``
+        allows); None takes :data:`BUDGET`."""
         self.activations: tuple[str, ...] = ()
         self.gap = 1
         self._steps = np.zeros(capacity, np.int64)
@@ -115,8 +117,7 @@ class HealthHistory:
         step = session.step_count
         if self._last > step:
             self.drop_after(step)
-        return step + 1 - self._last >= self.gap and (
-            self.budget is None or time.perf_counter() >= self._next_due)
+        return step + 1 - self._last >= self.gap and time.perf_counter() >= self._next_due
 
     def record(self, session: TrainingSession) -> None:
         """Record the step just taken, if the session kept its gradient (else nothing)."""
@@ -139,10 +140,9 @@ class HealthHistory:
             row[2:, layer] = _activity(network, trace, layer)
         self._steps[self._size] = self._last = session.step_count
         self._size += 1
-        if self.budget:
-            now = time.perf_counter()
-            self._cost = min(now - started, 2 * self._cost) if self._cost else now - started
-            self._next_due = now + self._cost / self.budget
+        now = time.perf_counter()
+        self._cost = min(now - started, 2 * self._cost) if self._cost else now - started
+        self._next_due = now + self._cost / self.budget
 
     def drop_after(self, step: int) -> None:
         """Forget the rows after ``step``; an empty history starts over."""
