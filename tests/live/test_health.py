@@ -108,12 +108,15 @@ def test_memory_stays_bounded_and_kept_rows_are_the_values_measured_then():
     assert spacing.max() <= 4 * np.median(spacing)  # rows spread over the whole run
 
 
-def test_with_a_budget_the_step_after_a_recording_is_not_due():
-    session, history = tiny_session(), HealthHistory()
+def test_within_its_time_budget_the_step_after_a_recording_is_not_due():
+    session, history = tiny_session(), HealthHistory(budget=1e-9)  # waits 1e9 × its cost
     assert history.due(session)
     session.step(keep_gradient=True)
     history.record(session)
     assert len(history) == 1 and not history.due(session)
+    session.step()
+    history.record(session)
+    assert len(history) == 1
 
 
 @pytest.fixture

@@ -7,7 +7,17 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from backprop_tui.app.keys import BOUNDARY, DIALOG, HELP, INSPECTOR, MAIN, VIEWS, Key, bindings
+from backprop_tui.app.keys import (
+    BOUNDARY,
+    DIALOG,
+    HEALTH,
+    HELP,
+    INSPECTOR,
+    MAIN,
+    VIEWS,
+    Key,
+    bindings,
+)
 
 ABOUT = """\
 # backprop-tui
@@ -58,6 +68,7 @@ SECTIONS = (
     ("On the views screen (v)", VIEWS),
     ("On the boundary screen (h)", BOUNDARY),
     ("In the inspector (i)", INSPECTOR),
+    ("On the health screen (H)", HEALTH),
     ("In this help and the dialogs", HELP + DIALOG),
 )
 """The other screens' keys, each table under its heading."""
