@@ -97,8 +97,8 @@ class HealthHistory:
         """The step of the newest row (0 when empty)."""
         self._next_due = 0.0
         self._cost = 0.0
-        """Seconds a recording takes: the last one, or twice the estimate before if more
-        (a recording the system interrupted does not hold the next back for long)."""
+        """Seconds a recording takes: a moving average, each recording counting at most 4× the
+        average before (one the system interrupted does not hold the next back for long)."""
 
     def __len__(self) -> int:
         return self._size
@@ -141,7 +141,8 @@ class HealthHistory:
         self._steps[self._size] = self._last = session.step_count
         self._size += 1
         now = time.perf_counter()
-        self._cost = min(now - started, 2 * self._cost) if self._cost else now - started
+        took = now - started
+        self._cost = 0.9 * self._cost + 0.1 * min(took, 4 * self._cost) if self._cost else took
         self._next_due = now + self._cost / self.budget
 
     def drop_after(self, step: int) -> None:
