@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from backprop_tui.app.screens.health import HealthScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.app.widgets.colours import layer_colour
-from backprop_tui.app.widgets.health_plots import HealthPlot
+from backprop_tui.app.widgets.health_plots import HealthPlot, lines, title
 from backprop_tui.live import health
 from backprop_tui.live.commands import Step
+from backprop_tui.live.health import METRICS, HealthSeries
 
 from .conftest import make_app, screen_lines, started, wait_for
 
@@ -51,3 +54,29 @@ async def test_health_screen_draws_a_line_per_layer_updates_and_returns(monkeypa
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
                        and "health" not in app.snapshot.extras)
+
+
+def series(*activations: str) -> HealthSeries:
+    rows, layers = 3, len(activations)
+    values = {metric: np.full((rows, layers), 0.5) for metric in METRICS}
+    values["update_ratio"][:, 0] = [1e-3, 0.0, 1e-2]  # 0 has no log: left out of the line
+    return HealthSeries(np.array([10, 20, 30]), values, activations, 1234)
+
+
+def test_titles_say_what_is_inactive_and_when():
+    assert title("inactive", series("relu", "softmax")) == "dead units % · step 1.23k"
+    assert title("inactive", series("tanh", "sigmoid")) == "saturated units % · step 1.23k"
+    assert title("inactive", series("linear", "linear")) == "inactive units: none · step 1.23k"
+    assert title("update", series("relu", "softmax")).startswith("log10 ‖ΔW‖/‖W‖")
+
+
+def test_lines_per_layer_in_log10_and_percent():
+    relu = series("relu", "relu", "softmax")
+    update = lines("update", relu)
+    assert [layer for layer, _, _ in update] == [0, 1, 2]
+    np.testing.assert_allclose(update[0][2], [-3, np.nan, -2])
+    assert [layer for layer, _, _ in lines("inactive", relu)] == [0, 1]
+    assert lines("inactive", relu)[0][2].tolist() == [50, 50, 50]
+    band_high, band_low, _ = lines("activation", relu)[:3]
+    assert band_high[2].tolist() == [1, 1, 1] and band_low[2].tolist() == [0, 0, 0]
+    assert lines("activation", series("linear")) == []  # no hidden layer

@@ -60,7 +60,7 @@ def title(measure: str, health: HealthSeries) -> str:
     """What the plot shows and at which step (``dead units % · step 1.2k``)."""
     if measure == "inactive":
         kind = ACTIVATIONS[health.activations[0]].inactive if len(health.activations) > 1 else ""
-        what = INACTIVE.get(kind, "inactive units % (none here)")
+        what = INACTIVE.get(kind, "inactive units: none")
     else:
         what = TITLES[measure]
     return f"{what} · step {compact(health.step)}"
@@ -133,4 +133,6 @@ class HealthPlot(Widget):
             plt.ylim(0, 100)
         if not len(health.steps):
             plt.xlabel("no step recorded yet")
+        elif not self.last_lines:
+            plt.xlabel("no hidden layer")
         self._plot.refresh()
