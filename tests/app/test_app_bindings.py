@@ -202,11 +202,11 @@ async def test_help_lists_every_binding_and_closes():
 
 async def test_command_palette_has_every_action():
     app = make_app("circle")  # 2 inputs and a hidden neuron selected: every key applies
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:  # but t (images; see test_draw.py)
         await started(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for binding in BINDINGS:
-            if binding.action != "quit":
+            if binding.action not in ("quit", "draw"):
                 assert binding.description in titles
 
 

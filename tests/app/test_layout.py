@@ -114,6 +114,8 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "projection": ("digits", ("j",), lambda app: "projection" in app.snapshot.extras),
+    "draw": ("digits", ("t",), lambda app: named("DrawScreen")(app) and app.screen.answered),
     "health": ("adder", ("H",), lambda app: getattr(app.screen, "drawn", None) is not None),
     "health-regression-post": ("regression-post", ("H",),
                                lambda app: getattr(app.screen, "drawn", None) is not None),

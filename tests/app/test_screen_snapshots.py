@@ -1,4 +1,4 @@
-"""Screenshots of the inspector, views and boundary screens on paused, seeded states.
+"""Screenshots of the inspector, views, boundary and projection screens on paused, seeded states.
 
 Update with ``pytest -n 0 tests/app/test_screen_snapshots.py --snapshot-update`` after an
 intended change of the look.
@@ -37,6 +37,8 @@ def boundary_fits(app) -> bool:
     ("digits", "v", lambda app: type(app.screen).__name__ == "ViewsScreen"
      and app.snapshot.views is not None),
     ("circle", "h", boundary_fits),
+    ("digits", "j", lambda app: type(app.screen).__name__ == "ProjectionScreen"
+     and "projection" in app.snapshot.extras),
 ])
 def test_screens(snap_compare, preset, key, ready):
     app = make_app(preset)

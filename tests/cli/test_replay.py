@@ -15,6 +15,7 @@ from backprop_tui.cli import main
 from backprop_tui.live.backend import ThreadBackend
 from backprop_tui.live.commands import (
     AddLayer,
+    AddRows,
     Configure,
     Cycle,
     Epoch,
@@ -28,6 +29,7 @@ from backprop_tui.live.commands import (
     Run,
     Samples,
     Save,
+    SaveRows,
     Select,
     SetHyper,
     Step,
@@ -168,13 +170,14 @@ def test_a_version_1_recording_still_replays(tmp_path, capsys):
 RECORDED = [Run(True), Step(3), Epoch(), Reset(), Rewind(), Nudge("l2", -1),
             SetHyper({"learning_rate": 0.5, "optimizer": "adam"}), Cycle("hidden"), AddLayer(),
             RemoveLayer(), Resize(2, -1), Configure(PRESETS["circle"].config),
-            Regenerate("features", "x1,x2"), Regenerate("noise", 1)]
+            Regenerate("features", "x1,x2"), Regenerate("noise", 1),
+            AddRows(((0.0, 0.5),), ((1.0, 0.0),))]
 
 
 def test_every_recorded_command_is_in_the_list_and_no_other():
     assert {type(command) for command in RECORDED} == set(BY_NAME.values())
     assert all(cls.RECORDED for cls in BY_NAME.values())
-    assert not any(cls.RECORDED for cls in (Select, Samples, Want, Save, Quit))
+    assert not any(cls.RECORDED for cls in (Select, Samples, Want, Save, Quit, SaveRows))
 
 
 @pytest.mark.parametrize("command", RECORDED)

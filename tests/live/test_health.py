@@ -52,7 +52,7 @@ def test_a_recorded_step_matches_numpy_done_here():
     before = [w.copy() for w in session.network.weights]
     z1, a1, grads = reference(x, y, before[0], session.network.biases[0].copy(), before[1],
                               session.network.biases[1].copy())
-    session.step(keep_gradient=True)
+    session.step(keep=True)
     history.record(session)
 
     after = session.network.weights
@@ -74,7 +74,7 @@ def test_saturated_tanh_units_are_counted_as_outputs_near_their_limits():
     session.network.weights[0][:] *= 20  # push the hidden units into saturation
     rows = session.next_rows()
     z1 = session.x_train[rows] @ session.network.weights[0] + session.network.biases[0]
-    session.step(keep_gradient=True)
+    session.step(keep=True)
     history.record(session)
     expected = np.mean(np.abs(np.tanh(z1)) > 0.99)
     assert expected > 0.3
@@ -94,7 +94,7 @@ def test_memory_stays_bounded_and_kept_rows_are_the_values_measured_then():
     for _ in range(1000):
         before = session.network.flat.copy()
         due = history.due(session)
-        session.step(keep_gradient=due)
+        session.step(keep=due)
         history.record(session)
         if due:
             w_before = session.network.layer_views(before)[0]
@@ -111,7 +111,7 @@ def test_memory_stays_bounded_and_kept_rows_are_the_values_measured_then():
 def test_within_its_time_budget_the_step_after_a_recording_is_not_due():
     session, history = tiny_session(), HealthHistory(budget=1e-9)  # waits 1e9 × its cost
     assert history.due(session)
-    session.step(keep_gradient=True)
+    session.step(keep=True)
     history.record(session)
     assert len(history) == 1 and not history.due(session)
     session.step()

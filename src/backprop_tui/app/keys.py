@@ -137,6 +137,12 @@ MAIN = (
         "Write the cost history as CSV (per step and per epoch)", shared=True),
     Key("write_config", "Ctrl+W", "save('config')", "Write config", "Write the current "
         "configuration as TOML; read it back with --config FILE", shared=True),
+    Key("projection", "j", "projection", "Projection", "The test set's inputs and a chosen "
+        "layer projected to 2-D by PCA, coloured by class (class data sets; live; [ ] layer; "
+        "Escape returns)"),
+    Key("draw", "t", "draw", "Draw", "Draw and ask (image data sets): draw a digit with the "
+        "mouse or the keys, see the network's top-3 and its activations live, add it to the "
+        "training set (Escape returns)"),
     Key("health", "H", "health", "Health", "Health over time: per layer, log10 of the update "
         "ratio ‖ΔW‖/‖W‖ (guide at 1e-3), activation mean ± std, dead or saturated units and "
         "log10 of the gradient norm, against the step (live; Escape returns)"),
@@ -173,6 +179,14 @@ BOUNDARY = (  # short footer words: all of them fit 80 columns; n N r R 1–7 ar
       for number, name in enumerate(FEATURES, start=1)),
 )
 
+PROJECTION = (
+    Key("projection_back", "Esc j", "close", "Back", "Back to the main screen", footer=True),
+    Key("projection_next", "] →", "layer(1)", "Next layer",
+        "Project the next layer: each hidden layer, then the output", footer=True),
+    Key("projection_previous", "[ ←", "layer(-1)", "Previous layer",
+        "Project the previous layer", footer=True),
+)
+
 INSPECTOR = (
     Key("inspector_close", "Esc", "dismiss(None)", "Close", "Back to the main screen",
         footer=True),
@@ -187,6 +201,29 @@ INSPECTOR = (
         "Inspect the previous training row alone", footer=True),
     Key("inspect_batch", "b", "batch", "The mini-batch", "Inspect the whole mini-batch again",
         footer=True),
+)
+
+DRAW = (  # short footer words: they fit 80 columns; x and the labels are named on the panels
+    Key("draw_back", "Esc t", "close", "back", "Back to the main screen", footer=True),
+    *(Key(f"cursor_{name}", typed, f"move({move})", f"cursor {typed}",
+          f"Move the drawing cursor {name}")
+      for name, typed, move in (("up", "↑", "-1, 0"), ("down", "↓", "1, 0"),
+                                ("left", "←", "0, -1"), ("right", "→", "0, 1"))),
+    Key("paint", "Space", "ink(True)", "paint", "Paint the pixel under the cursor (and, "
+        "softly, the four beside it); the left mouse button paints too", footer=True),
+    Key("erase", "x", "ink(False)", "erase", "Erase the pixel under the cursor; "
+        "the right mouse button erases too"),
+    Key("clear", "c", "clear", "clear", "Clear the canvas", footer=True),
+    Key("test_image", "i", "test_image", "image",
+        "Load a random test image (its index and true label are shown) to edit", footer=True),
+    Key("add_drawing", "a", "add", "add", "Add the drawing to the training set: press a, "
+        "then its label 0–9 (recorded; the test set is untouched)", footer=True),
+    *(Key(f"label_{digit}", str(digit), f"label({digit})", f"Label {digit}",
+          f"After a: add the drawing to the training set as a {digit}") for digit in range(10)),
+    Key("save_rows", "w", "save_rows", "save rows", "Write the rows added to the training "
+        "set to an .npz file (o reads it back)"),
+    Key("open_rows", "o", "open_rows", "open rows", "Add the rows of an .npz file written "
+        "with w to the training set (recorded)"),
 )
 
 HELP = (Key("help_close", "Esc F1 q ?", "dismiss", "Close help", "Close this help"),)

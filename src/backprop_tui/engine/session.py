@@ -63,19 +63,12 @@ class TrainingSession:
     last_step: np.ndarray | None
     """Δp, what the latest step added to ``network.flat`` (None before a step or after a
     rejected one); a buffer the next step overwrites."""
-    last_gradient: np.ndarray | None
-    """The latest step's gradient before clipping (laid out like ``network.flat``) and its
-    pass over the mini-batch, when :meth:`step` was asked to keep them; else None."""
-    last_trace: Trace | None
+    last_pass: tuple[Trace, np.ndarray] | None
+    """The latest step's pass over its mini-batch and its gradient before clipping (laid out
+    like ``network.flat``), when ``step(keep=True)`` took it; else None."""
 
-    def __init__(
-        self,
-        dataset: Dataset,
-        network: Network,
-        hyper: Hyperparameters | None = None,
-        seed: int = 0,
-        history: int = 4096,
-    ) -> None:
+    def __init__(self, dataset: Dataset, network: Network, hyper: Hyperparameters | None = None,
+                 seed: int = 0, history: int = 4096) -> None:
         if network.sizes[0] != dataset.n_inputs or network.sizes[-1] != dataset.n_outputs:
             raise BackpropError(
                 f"network {network.sizes[0]}→{network.sizes[-1]} does not fit data set "
@@ -106,7 +99,7 @@ class TrainingSession:
         self.optimizer = make_optimizer(self.hyper.optimizer, network.flat)
         self._schedule = make_schedule(self.hyper.schedule)
         self._drop_buffers()
-        self.last_step = self.last_gradient = self.last_trace = None
+        self.last_step = self.last_pass = None
         self._dropout_rng = np.random.default_rng([self.seed, 3])
         self.step_count = self.epoch = self.samples_seen = 0
         self.diverged: str | None = None
@@ -147,6 +140,17 @@ class TrainingSession:
         self._split(self.hyper)
         self.set_network(rebuild(self.network, seed=self.seed))
 
+    def add_rows(self, X: np.ndarray, Y: np.ndarray) -> None:
+        """Append training rows (``Y`` encoded like :attr:`y_train`; the test set untouched);
+        the epoch's pass starts over, on a fresh order that includes them."""
+        X, Y = np.asarray(X, self.x_train.dtype), np.asarray(Y, self.y_train.dtype)
+        n, k = self.x_train.shape[1], self.y_train.shape[1]
+        if X.ndim != 2 or X.shape[1] != n or Y.shape != (len(X), k):
+            raise BackpropError(f"rows need {n} inputs, {k} targets; got {X.shape}, {Y.shape}")
+        self.x_train, self.y_train = np.vstack([self.x_train, X]), np.vstack([self.y_train, Y])
+        self._split(self.hyper)
+        self._restart_epoch()
+
     def _split(self, hyper: Hyperparameters) -> None:
         """Choose the trained rows, the validation rows and the training-metrics subset."""
         rows = np.arange(len(self.x_train))
@@ -185,15 +189,15 @@ class TrainingSession:
         """The rate the next step uses: ``hyper.learning_rate`` as the schedule adjusts it."""
         return self._rate
 
-    def step(self, keep_gradient: bool = False) -> float:
-        """Train on the next mini-batch; returns its cost (penalties included). With
-        ``keep_gradient``, :attr:`last_gradient` and :attr:`last_trace` keep what it computed."""
+    def step(self, keep: bool = False) -> float:
+        """Train on the next mini-batch; returns its cost (penalties included). ``keep``: keep
+        its pass and gradient in :attr:`last_pass`."""
         if self.stopped:
             raise Stopped(self.stopped)
         with np.errstate(all="ignore"):  # non-finite values are caught below, not warned about
-            return self._step(keep_gradient)
+            return self._step(keep)
 
-    def _step(self, keep_gradient: bool) -> float:
+    def _step(self, keep: bool) -> float:
         hyper = self.hyper
         rows = self.next_rows()
         trace, y, rates = self._buffers(len(rows))
@@ -205,8 +209,7 @@ class TrainingSession:
         network.forward(trace.a[0], trace)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
         cost = trace.cost
-        self.last_gradient = trace.grad.copy() if keep_gradient else None
-        self.last_trace = trace if keep_gradient else None
+        self.last_pass = (trace, trace.grad.copy()) if keep else None
         square_norm = float(np.vdot(trace.grad, trace.grad))
         self.grad_square_norm = square_norm
         self._check(cost, square_norm)
@@ -263,9 +266,9 @@ class TrainingSession:
                 if isinstance(item, np.ndarray) and item is not self.last_step:
                     shared[id(item)] = item  # data, never changed in place
         shared[id(self._traces)] = {}  # scratch buffers: the copy makes its own
-        shared[id(self.last_trace)] = None
+        shared[id(self.last_pass)] = None  # so is the latest pass
         clone = copy.deepcopy(self, shared)
-        clone.last_step = clone.last_gradient = None
+        clone.last_step = None
         return clone
 
     def _buffers(self, batch: int) -> tuple[Trace, np.ndarray, tuple[float, ...]]:

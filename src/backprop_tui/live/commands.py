@@ -148,6 +148,24 @@ class Regenerate(Command):
     change: int | str
 
 
+@dataclass(frozen=True)
+class AddRows(Command):
+    """Append rows to the training set: ``features`` and ``targets`` (encoded like the
+    session's training targets, e.g. one-hot), one tuple per row; the test set is untouched."""
+
+    RECORDED: ClassVar[bool] = True
+    features: tuple[tuple[float, ...], ...]
+    targets: tuple[tuple[float, ...], ...]
+
+    def __post_init__(self) -> None:  # a recording's JSON gives lists: keep tuples of floats
+        for name in ("features", "targets"):
+            try:
+                rows = tuple(tuple(float(v) for v in row) for row in getattr(self, name))
+            except ValueError as error:  # decoding a recording reports TypeErrors
+                raise TypeError(f"{name}: {error}") from None
+            object.__setattr__(self, name, rows)
+
+
 # -- commands that do not change training ------------------------------------------------------
 @dataclass(frozen=True)
 class Select(Command):
@@ -244,6 +262,13 @@ class Want(Command):
 @dataclass(frozen=True)
 class Quit(Command):
     """Stop the trainer (it finishes its recording first)."""
+
+
+@dataclass(frozen=True)
+class SaveRows(Command):
+    """Write the rows added to the training set to ``path`` (``.npz``; reported by a note)."""
+
+    path: str
 
 
 def along(ladder: tuple[float | None, ...], current: float | None, direction: int,

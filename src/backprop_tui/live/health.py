@@ -4,8 +4,9 @@
 update ratio ‖ΔW‖/‖W‖ the step took, the gradient norm ‖∇W‖ (before clipping, penalties
 included) and, for hidden layers, the mean and standard deviation of the activations over the
 mini-batch and the fraction of inactive units (dead ReLUs or saturated sigmoid/tanh outputs,
-by each activation's own rule). The trainer records through it after every step it trains;
-the health screen asks for :func:`HealthHistory.view` with ``Want("health", points)``.
+by each activation's own rule). The trainer trains each step through
+:meth:`HealthHistory.train`; the health screen asks for :meth:`HealthHistory.view` with
+``Want("health", points)``.
 
 Which steps are recorded:
 
@@ -111,19 +112,26 @@ class HealthHistory:
         """A copy of one metric's rows: recorded steps × weight layers."""
         return self._values[: self._size, METRICS.index(metric)].copy()
 
+    def train(self, session: TrainingSession) -> float:
+        """One step of ``session`` (its cost), recorded when due."""
+        cost = session.step(keep=self.due(session))
+        self.record(session)
+        return cost
+
     def due(self, session: TrainingSession) -> bool:
-        """Whether the session's next step should be recorded (pass the answer to
-        ``session.step(keep_gradient=…)``, then call :meth:`record`)."""
+        """Whether the session's next step should be recorded (then pass ``keep=True`` to
+        ``session.step`` and call :meth:`record`)."""
         step = session.step_count
         if self._last > step:
             self.drop_after(step)
         return step + 1 - self._last >= self.gap and time.perf_counter() >= self._next_due
 
     def record(self, session: TrainingSession) -> None:
-        """Record the step just taken, if the session kept its gradient (else nothing)."""
-        trace, gradient, step = session.last_trace, session.last_gradient, session.last_step
-        if trace is None or gradient is None or step is None:
+        """Record the step just taken, if the session kept its pass (else nothing)."""
+        kept, step = session.last_pass, session.last_step
+        if kept is None or step is None:
             return
+        trace, gradient = kept
         started = time.perf_counter()
         network = session.network
         self.drop_after(session.step_count - 1)

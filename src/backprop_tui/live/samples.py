@@ -66,14 +66,18 @@ def sample_predictions(session: TrainingSession, pool: np.ndarray, offset: int
     return shown, wrong, metrics
 
 
+def top_classes(labels: tuple[str, ...], output: np.ndarray, count: int = 3
+                ) -> tuple[tuple[str, float], ...]:
+    """The ``count`` likeliest classes of one ``output`` row, as (label, probability)."""
+    best = np.argsort(output)[::-1][:count] if labels else ()
+    return tuple((labels[j], float(output[j])) for j in best)
+
+
 def prediction(session: TrainingSession, row: int, output: np.ndarray, right: bool,
                error: float | None = None) -> Prediction:
     """Test row ``row`` as the network's ``output`` for it reads."""
     dataset = session.dataset
-    top: tuple[tuple[str, float], ...] = ()
-    if dataset.task == "classes" and dataset.labels:
-        best = np.argsort(output)[::-1][:3]
-        top = tuple((dataset.labels[j], float(output[j])) for j in best)
+    top = top_classes(dataset.labels, output) if dataset.task == "classes" else ()
     image = None
     if dataset.image_shape:
         image = frozen(dataset.x_test[row].reshape(dataset.image_shape))

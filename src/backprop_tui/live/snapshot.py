@@ -237,9 +237,15 @@ def shown_neurons(size: int) -> tuple[int, ...]:
 
 def _topology(session: TrainingSession, row: int | None,
               selected: tuple[int, int] | None) -> Topology:
+    x = session.x_test[[row]] if row is not None else np.zeros((1, session.network.sizes[0]))
+    return topology_for(session, x, selected)
+
+
+def topology_for(session: TrainingSession, x: np.ndarray,
+                 selected: tuple[int, int] | None = None) -> Topology:
+    """The network diagram for the one input row ``x`` (shape 1 × inputs)."""
     net = session.network
     shown = tuple(shown_neurons(s) for s in net.sizes)
-    x = session.x_test[[row]] if row is not None else np.zeros((1, net.sizes[0]))
     trace = net.forward(x)
     activations = tuple(frozen(a[0, list(idx)]) for a, idx in zip(trace.a, shown, strict=True))
     weights = tuple(frozen(w[np.ix_(shown[i], shown[i + 1])]) for i, w in enumerate(net.weights))

@@ -23,6 +23,7 @@ from backprop_tui.live.boundary import regenerated
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along, nudged
 from backprop_tui.live.config import RunConfig, build_session, expectation
+from backprop_tui.live.drawing import add_rows, save_rows
 from backprop_tui.live.gradcheck import GradientReport, GradientSource, check_gradients
 from backprop_tui.live.inspector import Inspection, inspect
 from backprop_tui.live.lab import LabResult, neuron, set_bias, set_weight, toggle
@@ -157,6 +158,10 @@ class Trainer:
                                  on))
             case commands.Quit():
                 self.close()
+            case commands.AddRows(features, targets):
+                self.notes.append(add_rows(self.session, self.timeline, features, targets))
+            case commands.SaveRows(path):
+                self.notes.append(save_rows(self.session, path))
             case _:
                 raise BackpropError(f"unknown command {command!r}")
 
@@ -259,12 +264,9 @@ class Trainer:
         self._paced_from = (time.perf_counter(), self.session.step_count)
 
     def train_step(self) -> float:
-        """One training step, checkpointed and its health recorded when due (replay trains
-        through it too)."""
-        health = self.memo.health
-        cost = self.session.step(keep_gradient=health.due(self.session))
+        """One training step, checkpointed and its health recorded when due (replay too)."""
+        cost = self.memo.health.train(self.session)
         self.timeline.after_step(self.session)
-        health.record(self.session)
         return cost
 
     def _train_one(self) -> bool:

@@ -10,6 +10,7 @@ from textual.widgets import Markdown
 from backprop_tui.app.keys import (
     BOUNDARY,
     DIALOG,
+    DRAW,
     HEALTH,
     HELP,
     INSPECTOR,
@@ -68,6 +69,7 @@ SECTIONS = (
     ("On the views screen (v)", VIEWS),
     ("On the boundary screen (h)", BOUNDARY),
     ("In the inspector (i)", INSPECTOR),
+    ("On the draw screen (t)", DRAW),
     ("On the health screen (H)", HEALTH),
     ("In this help and the dialogs", HELP + DIALOG),
 )
@@ -87,7 +89,7 @@ def help_text() -> str:
     """The whole help page: the panels, the main keys, then the other screens' keys."""
     shared = " ".join(f"`{key.typed.split()[0]}`" for key in MAIN if key.shared)
     parts = [ABOUT + keys_table(MAIN),
-             f"These keys work on the views and boundary screens too, where a screen does "
+             f"These keys work on the views, boundary and draw screens too, where a screen does "
              f"not use the key itself: {shared}."]
     parts += [f"## {title}\n\n{keys_table(keys)}" for title, keys in SECTIONS]
     return "\n\n".join([*parts, "Ctrl+P opens the command palette.", COLOURS])

@@ -15,6 +15,7 @@ from backprop_tui.app.keys import MAIN, bindings
 from backprop_tui.app.screens.live import LiveScreen, titled
 from backprop_tui.app.widgets.boundary import on_plane
 from backprop_tui.app.widgets.cost_plot import CostPlot
+from backprop_tui.app.widgets.drawing import image_shape
 from backprop_tui.app.widgets.predictions import PredictionsView
 from backprop_tui.app.widgets.status import StatusBar
 from backprop_tui.app.widgets.topology import TopologyView
@@ -42,7 +43,7 @@ class MainScreen(LiveScreen):
     KEYS = MAIN
     BINDINGS = bindings(MAIN)
     STARTED = LiveScreen.STARTED | {"resize", "edit_neuron", "toggle_neuron", "boundary",
-                                    "views", "health"}
+                                    "views", "draw", "health"}
     _shape: tuple[str, tuple[int, ...]] | None = None
     """The data set and layer sizes the key states were last worked out for."""
 
@@ -108,16 +109,20 @@ class MainScreen(LiveScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim (None) the keys that do not apply now: before the first snapshot, the boundary
-        without 2 inputs, the neuron keys without a hidden neuron selected (``w``: a hidden
-        or output neuron)."""
+        without 2 inputs, the projection without classes, drawing without images, the neuron
+        keys without a hidden neuron selected (``w``: a hidden or output neuron)."""
         snapshot = self.link.latest
         if snapshot is None:
             return None if action in self.STARTED else True
         layer = self.selected[0]
         if action == "boundary":
             return on_plane(snapshot) or None
+        if action == "draw":
+            return image_shape(snapshot) is not None or None
         if action in ("resize", "toggle_neuron"):
             return 0 < layer < len(snapshot.sizes) - 1 or None
+        if action == "projection":
+            return snapshot.task == "classes" or None
         if action == "edit_neuron":
             return layer > 0 or None
         return True
@@ -188,6 +193,16 @@ class MainScreen(LiveScreen):
         from backprop_tui.app.screens.boundary import BoundaryScreen
 
         self.app.push_screen(BoundaryScreen(self.link))
+
+    def action_projection(self) -> None:
+        from backprop_tui.app.screens.projection import ProjectionScreen
+
+        self.app.push_screen(ProjectionScreen(self.link))
+    def action_draw(self) -> None:
+        from backprop_tui.app.screens.draw import DrawScreen
+
+        if (shape := image_shape(self.link.latest)) is not None:
+            self.app.push_screen(DrawScreen(self.link, shape))
 
     def action_health(self) -> None:
         from backprop_tui.app.screens.health import HealthScreen

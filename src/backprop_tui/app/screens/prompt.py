@@ -21,10 +21,12 @@ class PathPrompt(ModalScreen[str | None]):
 
     BINDINGS = bindings(DIALOG)
 
-    def __init__(self, title: str, value: str) -> None:
+    def __init__(self, title: str, value: str, *, opening: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
+        self.opening = opening
+        """Asking for a file to read: it must exist (and is not overwritten)."""
         self.confirming: str | None = None
         """The path the person was warned exists; Enter on it again overwrites it."""
 
@@ -47,7 +49,9 @@ class PathPrompt(ModalScreen[str | None]):
         path = Path(text).expanduser()
         if path.is_dir():
             return self._warn(f"{path} is a folder: add a file name")
-        if path.exists() and self.confirming != text:
+        if self.opening and not path.is_file():
+            return self._warn(f"{path}: no such file")
+        if path.exists() and not self.opening and self.confirming != text:
             self.confirming = text
             return self._warn(f"{path} exists: Enter again to overwrite it, Esc to cancel")
         self.dismiss(str(path))

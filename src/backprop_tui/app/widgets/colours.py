@@ -35,9 +35,11 @@ def _blend(level: int, neutral: str) -> str:
     return _mix(neutral, POSITIVE if level >= 0 else NEGATIVE, abs(level))
 
 
-CLASS_COLOURS = (POSITIVE, NEGATIVE, "#2ca02c", "#8e44ad", "#d62728", "#17becf")
+CLASS_COLOURS = (POSITIVE, NEGATIVE, "#2ca02c", "#8e44ad", "#d62728", "#17becf",
+                 "#e377c2", "#8c564b", "#bcbd22", "#7f7f7f")
 """One colour per class, in the order of backprop_tui.data.shapes2d.COLOURS (blue, orange,
-green, purple, red, teal); two classes keep Playground's blue and orange."""
+green, purple, red, teal), then pink, brown, olive and grey for up to 10 classes (digits);
+two classes keep Playground's blue and orange."""
 
 
 def class_colour(cls: int, strength: float) -> str:
