@@ -1,20 +1,22 @@
 """What recording the per-layer health history costs the training, flat out.
 
-    python benchmarks/health_overhead.py [--presets adder digits] [--seconds 6]
+    python benchmarks/health_overhead.py [--presets adder digits] [--seconds 8]
 
-For each preset, one trainer trains flat out (one BLAS thread, as the trainer process does)
-in alternating half-second blocks (ABBA order): ``Trainer.train_step`` (which records the
-health when due) and the same step without it (``session.step`` and the checkpoint).
-Alternating keeps the comparison fair on a busy machine, and so does timing by the process's
-CPU time. Prints steps per second of both, the slowdown (target < 3 %), and, steadier on a
-busy machine, the share of the training time spent in ``due`` and ``record`` themselves
-(timed around each call, in further blocks), and how many rows the history holds.
+For each preset, one trainer trains flat out (one BLAS thread, as the trainer process does),
+its steps taken in turn by ``Trainer.train_step`` (which records the health when due) and by
+the same step without it (``session.step`` and the checkpoint), in a random order each turn,
+each step timed by the process's CPU time. Taking turns step by step keeps the comparison
+fair on a busy machine (blocks of steps drift apart with the load); the steps that end an
+epoch (which evaluate the test set, a cost far above the difference) are left out. Prints steps
+per second of both, the slowdown (target < 3 %), the share of the time with it spent in the
+health calls themselves (timed around each ``due`` and ``record``, in a further run) and how
+many rows the history holds.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import random
 import time
 from collections.abc import Callable
 
@@ -23,22 +25,10 @@ from threadpoolctl import threadpool_limits
 from backprop_tui.live.config import PRESETS
 from backprop_tui.live.trainer import Trainer
 
-BLOCK = 0.5
-
 
 def without_health(trainer: Trainer) -> None:
     trainer.session.step()
     trainer.timeline.after_step(trainer.session)
-
-
-def rate(step: object, trainer: Trainer) -> float:
-    """Steps per CPU second of ``step(trainer)`` over one block."""
-    assert callable(step)
-    start, steps = time.process_time(), trainer.session.step_count
-    while time.process_time() - start < BLOCK:
-        for _ in range(20):
-            step(trainer)
-    return (trainer.session.step_count - steps) / (time.process_time() - start)
 
 
 def timed(trainer: Trainer) -> list[float]:
@@ -59,31 +49,36 @@ def timed(trainer: Trainer) -> list[float]:
 
 
 def measure(preset: str, seconds: float) -> tuple[float, float, float, int]:
-    """Median steps per second with and without the health history, the share of the time
-    with it spent in its calls, and its rows."""
+    """Steps per second with and without the health history, the share of the time with it
+    spent in its calls, and its rows."""
     trainer = Trainer(PRESETS[preset].config)
-    with_rates, without_rates = [], []
+    took = {Trainer.train_step: 0.0, without_health: 0.0}
+    counted = dict.fromkeys(took, 0)
+    chance, turns = random.Random(), 0
     with threadpool_limits(1):
         for _ in range(200):
             trainer.train_step()  # warm up
-        for round_ in range(max(2, round(seconds / BLOCK / 2))):
-            if round_ % 2:  # ABBA order: neither goes first every time
-                without_rates.append(rate(without_health, trainer))
-            with_rates.append(rate(Trainer.train_step, trainer))
-            if not round_ % 2:
-                without_rates.append(rate(without_health, trainer))
-        spent, start = timed(trainer), time.process_time()  # then time the calls themselves
-        for _ in range(max(1, round(seconds / BLOCK / 2))):
-            rate(Trainer.train_step, trainer)
-        share = spent[0] / (time.process_time() - start)
-    return statistics.median(with_rates), statistics.median(without_rates), share, \
-        len(trainer.memo.health)
+        started = time.process_time()
+        while time.process_time() - started < seconds:
+            for step in sorted(took, key=lambda _: chance.random()):
+                before, epoch = time.process_time(), trainer.session.epoch
+                step(trainer)
+                if trainer.session.epoch == epoch:  # an epoch's end evaluates: not counted
+                    took[step] += time.process_time() - before
+                    counted[step] += 1
+            turns += 1
+        spent, started = timed(trainer), time.process_time()
+        for _ in range(turns // 2):
+            trainer.train_step()
+        share = spent[0] / (time.process_time() - started)
+    rates = [counted[step] / took[step] for step in (Trainer.train_step, without_health)]
+    return rates[0], rates[1], share, len(trainer.memo.health)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=["adder", "digits"])
-    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
     for preset in args.presets:
         with_health, without, share, rows = measure(preset, args.seconds)

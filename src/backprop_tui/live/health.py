@@ -37,7 +37,7 @@ from backprop_tui.live.samples import frozen
 METRICS = ("update_ratio", "grad_norm", "activation_mean", "activation_std", "inactive")
 """The recorded values per layer; the last three are NaN for the output layer."""
 CAPACITY = 512
-BUDGET = 0.01
+BUDGET = 0.005
 
 
 def layer_norms(network: Network, *vectors: np.ndarray) -> np.ndarray:
