@@ -124,6 +124,9 @@ CASES = {
              and all(lane.evaluation for lane in app.screen.race.lanes)),
     "main-doctor": ("adder-post", (), lambda app: bool(app.snapshot.findings)),
     "doctor": ("adder-post", ("D",), named("DoctorScreen")),
+    "health": ("adder", ("H",), lambda app: getattr(app.screen, "drawn", None) is not None),
+    "health-regression-post": ("regression-post", ("H",),
+                               lambda app: getattr(app.screen, "drawn", None) is not None),
 }
 
 

@@ -151,7 +151,12 @@ MAIN = (
         "its evidence, thresholds and fix (1 / 2 apply a fix)"),
     Key("doctor_fix", "F", "doctor_fix", "Doctor's fix", "Apply the fix of the doctor's top "
         "finding (recorded; the finding goes once it no longer holds)"),
+    Key("health", "H", "health", "Health", "Health over time: per layer, log10 of the update "
+        "ratio ‖ΔW‖/‖W‖ (guide at 1e-3), activation mean ± std, dead or saturated units and "
+        "log10 of the gradient norm, against the step (live; Escape returns)"),
 )
+
+HEALTH = (Key("health_back", "Esc H", "close", "Back", "Back to the main screen", footer=True),)
 
 VIEWS = (
     Key("views_back", "Esc v", "close", "Back", "Back to the main screen", footer=True),

@@ -65,15 +65,12 @@ class TrainingSession(EditableRows):
     last_step: np.ndarray | None
     """Δp, what the latest step added to ``network.flat`` (None before a step or after a
     rejected one); a buffer the next step overwrites."""
+    last_pass: tuple[Trace, np.ndarray] | None
+    """The latest step's pass over its mini-batch and its gradient before clipping (laid out
+    like ``network.flat``), when ``step(keep=True)`` took it; else None."""
 
-    def __init__(
-        self,
-        dataset: Dataset,
-        network: Network,
-        hyper: Hyperparameters | None = None,
-        seed: int = 0,
-        history: int = 4096,
-    ) -> None:
+    def __init__(self, dataset: Dataset, network: Network, hyper: Hyperparameters | None = None,
+                 seed: int = 0, history: int = 4096) -> None:
         if network.sizes[0] != dataset.n_inputs or network.sizes[-1] != dataset.n_outputs:
             raise BackpropError(
                 f"network {network.sizes[0]}→{network.sizes[-1]} does not fit data set "
@@ -104,7 +101,7 @@ class TrainingSession(EditableRows):
         self.optimizer = make_optimizer(self.hyper.optimizer, network.flat)
         self._schedule = make_schedule(self.hyper.schedule)
         self._drop_buffers()
-        self.last_step = None
+        self.last_step = self.last_pass = None
         self._dropout_rng = np.random.default_rng([self.seed, 3])
         self.step_count = self.epoch = self.samples_seen = 0
         self.diverged: str | None = None
@@ -183,14 +180,15 @@ class TrainingSession(EditableRows):
         """The rate the next step uses: ``hyper.learning_rate`` as the schedule adjusts it."""
         return self._rate
 
-    def step(self) -> float:
-        """Train on the next mini-batch; returns its cost (penalties included)."""
+    def step(self, keep: bool = False) -> float:
+        """Train on the next mini-batch; returns its cost (penalties included). ``keep``: keep
+        its pass and gradient in :attr:`last_pass`."""
         if self.stopped:
             raise Stopped(self.stopped)
         with np.errstate(all="ignore"):  # non-finite values are caught below, not warned about
-            return self._step()
+            return self._step(keep)
 
-    def _step(self) -> float:
+    def _step(self, keep: bool) -> float:
         hyper = self.hyper
         rows = self.next_rows()
         trace, y, rates = self._buffers(len(rows))
@@ -202,6 +200,7 @@ class TrainingSession(EditableRows):
         network.forward(trace.a[0], trace, training=True)
         network.backward(trace, y, l2=hyper.l2, l1=hyper.l1)
         cost = trace.cost
+        self.last_pass = (trace, trace.grad.copy()) if keep else None
         square_norm = float(np.vdot(trace.grad, trace.grad))
         self.grad_square_norm = square_norm
         self._check(cost, square_norm)
@@ -262,6 +261,7 @@ class TrainingSession(EditableRows):
                 if isinstance(item, np.ndarray) and item is not self.last_step:
                     shared[id(item)] = item  # data, never changed in place
         shared[id(self._traces)] = {}  # scratch buffers: the copy makes its own
+        shared[id(self.last_pass)] = None  # so is the latest pass
         clone = copy.deepcopy(self, shared)
         clone.last_step = None
         return clone

@@ -15,6 +15,7 @@ from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
 from backprop_tui.live.drawing import Drawing, DrawRequest, build_drawing
+from backprop_tui.live.health import HealthHistory, HealthSeries
 from backprop_tui.live.projection import InputProjection, Projections, build_projection
 from backprop_tui.live.race import evaluation
 from backprop_tui.live.views import InitialWeights, Views, build_views
@@ -26,6 +27,8 @@ class Memo:
 
     initial_weights: InitialWeights = field(default_factory=InitialWeights)
     inputs_projected: InputProjection = field(default_factory=InputProjection)
+    health: HealthHistory = field(default_factory=HealthHistory)
+    """Recorded by the trainer after each step (see :meth:`Trainer.train_step`)."""
 
 
 def views(session: TrainingSession, memo: Memo, params: object) -> Views:
@@ -41,16 +44,23 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
 def projection(session: TrainingSession, memo: Memo, layer: int) -> Projections | None:
     """The inputs and layer ``layer`` projected by PCA; None without classes."""
     return build_projection(session, layer, memo.inputs_projected)
+
+
 def draw(session: TrainingSession, memo: Memo, request: DrawRequest) -> Drawing | None:
     """The network's answer for a drawing; None off image data sets."""
     return build_drawing(session, request)
+
+
+def health(session: TrainingSession, memo: Memo, points: int) -> HealthSeries:
+    """The per-layer health history, at most ``points`` rows (the plot's width)."""
+    return memo.health.view(session.step_count, points)
 
 
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
 BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary,
                                "projection": projection, "draw": draw,
-                               "evaluation": evaluation}
+                               "evaluation": evaluation, "health": health}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:

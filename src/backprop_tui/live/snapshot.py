@@ -7,7 +7,6 @@ and drawing one costs the same after a million steps as after ten.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -16,6 +15,7 @@ import numpy as np
 
 from backprop_tui.engine import Hyperparameters, TrainingSession
 from backprop_tui.live.breakpoints import PROBE_ROWS, Breakpoints, inactive_fraction, probe_rows
+from backprop_tui.live.health import update_ratios
 from backprop_tui.live.samples import PREDICTION_POOL, Prediction, sample_predictions
 from backprop_tui.live.samples import frozen as frozen  # re-exported for the other modules
 
@@ -213,7 +213,7 @@ def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats
         x, y = session.x_test[:PROBE_ROWS], session.y_test[:PROBE_ROWS]
     with np.errstate(all="ignore"):
         trace = net.gradients(x, y, l2=hyper.l2, l1=hyper.l1)
-    steps = net.layer_views(session.last_step)[0] if session.last_step is not None else None
+    ratios = update_ratios(net, session.last_step)
     last = net.n_layers - 1
     stats = []
     for index, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
@@ -223,16 +223,14 @@ def _layer_stats(session: TrainingSession, rows: np.ndarray) -> tuple[LayerStats
         if index == last:  # the saturation rule, applied to the wrong outputs only
             out = trace.a[-1]
             wrong = inactive_fraction(name, trace.z[index], np.where(abs(out - y) > 0.5, out, 0.5))
-        w_norm = float(np.linalg.norm(w))
         g_norm = float(np.linalg.norm(trace.dW[index]))
-        step = float(np.linalg.norm(steps[index])) if steps is not None else 0.0
         finite = np.isfinite(w).all()
         counts = np.histogram(w, bins=HISTOGRAM_BINS)[0] if finite else np.zeros(HISTOGRAM_BINS)
         fan_in, fan_out = w.shape
         stats.append(LayerStats(
             index, fan_in, fan_out, name, float(w.mean()), float(w.std()), float(w.min()),
             float(w.max()), float(b.mean()) if net.has_bias(index) else None, g_norm,
-            step / w_norm if w_norm else math.inf, inactive,
+            float(ratios[index]), inactive,
             tuple(int(c) for c in counts), index == last, wrong,
         ))
     return tuple(stats)

@@ -271,8 +271,8 @@ class Trainer:
         self._paced_from = (time.perf_counter(), self.session.step_count)
 
     def train_step(self) -> float:
-        """One training step, checkpointed when one is due (replay trains through it too)."""
-        cost = self.session.step()
+        """One training step, checkpointed and its health recorded when due (replay too)."""
+        cost = self.memo.health.train(self.session)
         self.timeline.after_step(self.session)
         return cost
 

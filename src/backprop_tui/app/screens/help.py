@@ -12,6 +12,7 @@ from backprop_tui.app.keys import (
     DIALOG,
     DOCTOR,
     DRAW,
+    HEALTH,
     HELP,
     INSPECTOR,
     MAIN,
@@ -75,6 +76,7 @@ SECTIONS = (
     ("On the draw screen (t)", DRAW),
     ("On the race screen (backprop-tui race, or Y)", RACE),
     ("In the doctor's view (D)", DOCTOR),
+    ("On the health screen (H)", HEALTH),
     ("In this help and the dialogs", HELP + DIALOG),
 )
 """The other screens' keys, each table under its heading."""

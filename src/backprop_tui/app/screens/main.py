@@ -44,7 +44,7 @@ class MainScreen(LiveScreen):
     KEYS = MAIN
     BINDINGS = bindings(MAIN)
     STARTED = LiveScreen.STARTED | {"resize", "edit_neuron", "toggle_neuron", "boundary",
-                                    "views", "draw", "fork"}
+                                    "views", "draw", "fork", "health"}
     _shape: tuple[str, tuple[int, ...]] | None = None
     """The data set and layer sizes the key states were last worked out for."""
 
@@ -222,3 +222,8 @@ class MainScreen(LiveScreen):
         from backprop_tui.app.screens.doctor import apply_fix
 
         self.notify(apply_fix(self.link, 0), timeout=4)
+
+    def action_health(self) -> None:
+        from backprop_tui.app.screens.health import HealthScreen
+
+        self.app.push_screen(HealthScreen(self.link))

@@ -77,3 +77,14 @@ def compact(value: float) -> str:
     if value == 0:
         return "0"
     return f"{value:.3g}".replace("e+0", "e+").replace("e-0", "e-")
+
+
+LAYER_COLOURS = ("#4e9af1", "#f5a623", "#5cc25c", "#c38bf0", "#ef5350", "#26c6da", "#ffd54f",
+                 "#f48fb1", "#bdbdbd")
+"""One colour per weight layer (the network panel's layer labels, the health plots' lines):
+blue, orange, green, lilac, red, teal, yellow, pink, grey, then again."""
+
+
+def layer_colour(layer: int) -> str:
+    """``#rrggbb`` of weight layer ``layer`` (0 = the first weights, into hidden layer 1)."""
+    return LAYER_COLOURS[layer % len(LAYER_COLOURS)]

@@ -17,7 +17,12 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 
-from backprop_tui.app.widgets.colours import compact, diverging_colour, sign_colour
+from backprop_tui.app.widgets.colours import (
+    compact,
+    diverging_colour,
+    layer_colour,
+    sign_colour,
+)
 from backprop_tui.engine import ACTIVATIONS
 from backprop_tui.engine.norm import TAGS
 from backprop_tui.live.snapshot import Snapshot, Topology
@@ -164,8 +169,10 @@ def draw(snapshot: Snapshot, cursor: tuple[int, int], width: int, height: int | 
 
     canvas = Canvas(width, rows + 3)  # two header rows, the body, the summary
     for y, labels in enumerate(headers, start=2 - len(headers)):
-        for label, x in zip(labels, _place(labels, centres, width) or centres, strict=True):
-            canvas.put(x, y, label, Style(bold=True))
+        places = _place(labels, centres, width) or centres
+        for column, (label, x) in enumerate(zip(labels, places, strict=True)):
+            canvas.put(x, y, label, Style(bold=True, color=layer_colour(column - 1) if column
+                                          else None))
     markers, spots = [f"…+{more}" for _, more in hidden], [centres[i] for i, _ in hidden]
     for marker, x in zip(markers, _place(markers, spots, width) or spots, strict=True):
         canvas.put(x, rows + 2, marker, Style(dim=True))

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
-from backprop_tui.app.widgets.colours import NEGATIVE, POSITIVE, compact
+from backprop_tui.app.widgets.colours import NEGATIVE, POSITIVE, compact, layer_colour
 from backprop_tui.engine import ACTIVATIONS
 from backprop_tui.live.snapshot import LayerStats, Snapshot
 
@@ -25,6 +25,11 @@ ROOM = {"mean": 9, "std": 8, "min": 9, "max": 9, "bias": 9, "grad": 8, "update":
         "inactive": 10}
 """The widest a column's values get (e.g. ``-1.23e-05``, ``dead 100 %``): columns keep this
 width whatever the current values, so none comes and goes from one frame to the next."""
+
+
+def layer_label(index: int, fan_in: int, fan_out: int, activation: str) -> str:
+    """``2: 32→32 tanh``: weight layer ``index`` (counted from 1), its shape and activation."""
+    return f"{index + 1}: {fan_in}→{fan_out} {activation}"
 
 
 def number(value: float) -> Text:
@@ -82,7 +87,8 @@ def sparkline(stats: Counted, bins: int) -> Text:
 
 
 COLUMNS: dict[str, tuple[str, Callable[[LayerStats], Text]]] = {
-    "layer": ("layer", lambda s: Text(f"{s.index + 1}: {s.fan_in}→{s.fan_out} {s.activation}")),
+    "layer": ("layer", lambda s: Text(layer_label(s.index, s.fan_in, s.fan_out, s.activation),
+                                      style=layer_colour(s.index))),
     "shape": ("shape", lambda s: Text(f"{s.fan_in}×{s.fan_out}")),
     "mean": ("mean", lambda s: number(s.weight_mean)),
     "std": ("std", lambda s: number(s.weight_std)),
