@@ -270,3 +270,11 @@ def test_no_finding_on_a_healthy_preset_fast_version(preset):
     assert diagnose(session) == ()
     session.run(400)
     assert diagnose(session) == ()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_each_rule_says_when_it_fires_with_every_threshold_in_numbers(rule):
+    for name, value in rule.limits.items():
+        assert "{" + name + "}" in rule.fires
+        assert f"{value:g}" in rule.condition
+    assert "{" not in rule.condition

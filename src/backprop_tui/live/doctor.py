@@ -61,9 +61,14 @@ class Rule:
     id: str
     title: str
     fires: str
-    """When it fires, in words (the thresholds by name)."""
+    """When it fires, in words, each threshold as ``{name}`` of ``limits``."""
     limits: Mapping[str, float]
     judge: Callable[[Checkup, Mapping[str, float]], Verdict | None]
+
+    @property
+    def condition(self) -> str:
+        """When it fires, with the thresholds' values in place."""
+        return self.fires.format(**{name: f"{value:g}" for name, value in self.limits.items()})
 
 
 def _at(c: Checkup) -> str:
@@ -246,38 +251,39 @@ def _underfit(c: Checkup, t: Mapping[str, float]) -> Verdict | None:
 
 RULES: tuple[Rule, ...] = (
     Rule("diverged", "diverged", "the engine rejected a step as divergent; the cause is a "
-         "lower η that trains on a copy, else a first/last error term ratio > exploding",
+         "lower η that trains on a copy, else a first/last error term ratio > {exploding}",
          {"exploding": 1e2}, _diverged),
     Rule("lr_high", "learning rate too high", "the last step's largest layer update ratio > "
-         "update_ratio, and over ≥ steps steps the cost's second half fell less than progress "
-         "(a fraction) below its first half, or a step cost > spike × the median",
+         "{update_ratio}, and over ≥ {steps} steps the cost's second half fell less than "
+         "{progress} (a fraction) below its first half, or a step cost > {spike} × the median",
          {"update_ratio": 3e-2, "steps": 50, "progress": 0.02, "spike": 10.0}, _lr_high),
-    Rule("exploding", "exploding gradients", "≥ layers weight layers and the first layer's "
-         "RMS error term δ = ∂C/∂z > ratio × the output layer's", {"layers": 3, "ratio": 1e2},
+    Rule("exploding", "exploding gradients", "≥ {layers} weight layers and the first layer's "
+         "RMS error term δ = ∂C/∂z > {ratio} × the output layer's", {"layers": 3, "ratio": 1e2},
          _exploding),
     Rule("init_loss", "loss at init far too high", "the mean cost of the first 10 steps > "
-         "ratio × the cost of an output that knows nothing, and the mean of the last recent "
+         "{ratio} × the cost of an output that knows nothing, and the mean of the last {recent} "
          "step costs is still above that", {"ratio": 5.0, "recent": 20}, _init_loss),
-    Rule("all_positive", "all-positive weights", "a hidden layer with ≥ fraction of its "
+    Rule("all_positive", "all-positive weights", "a hidden layer has ≥ {fraction} of its "
          "weights positive", {"fraction": 0.9}, _positive),
-    Rule("saturated", "saturated units", "a hidden sigmoid/tanh layer with > fraction of its "
+    Rule("saturated", "saturated units", "a hidden sigmoid/tanh layer has > {fraction} of its "
          "outputs within 0.01 of an end on the probe rows", {"fraction": 0.5}, _saturated),
-    Rule("dead", "dead ReLUs", "a hidden (leaky) ReLU layer with > fraction of its units "
+    Rule("dead", "dead ReLUs", "a hidden (leaky) ReLU layer has > {fraction} of its units "
          "never active on the probe rows", {"fraction": 0.5}, _dead),
-    Rule("vanishing", "vanishing gradients", "≥ layers weight layers and the first layer's "
-         "RMS error term δ = ∂C/∂z < ratio × the output layer's", {"layers": 3, "ratio": 1e-2},
+    Rule("vanishing", "vanishing gradients", "≥ {layers} weight layers and the first layer's "
+         "RMS error term δ = ∂C/∂z < {ratio} × the output layer's", {"layers": 3, "ratio": 1e-2},
          _vanishing),
     Rule("lr_low", "learning rate too low", "the last step's largest layer update ratio < "
-         "update_ratio, over ≥ steps steps the cost moved less than plateau (a fraction), and "
-         "it is still ≥ learned × the cost of an output that knows nothing",
+         "{update_ratio}, over ≥ {steps} steps the cost moved less than {plateau} (a "
+         "fraction), and it is still ≥ {learned} × the cost of an output that knows nothing",
          {"update_ratio": 1e-5, "steps": 100, "plateau": 0.01, "learned": 0.5}, _lr_low),
-    Rule("overfit", "overfitting", "over ≥ epochs epochs: the train − test gap of the headline "
-         "metric ≥ gap while test gained < progress over the last epochs epochs, or the gap ≥ "
-         "small_gap while test fell ≥ drop below its best and train did not fall",
-         {"epochs": 5, "gap": 0.3, "progress": 0.02, "small_gap": 0.15, "drop": 0.1},
+    Rule("overfit", "overfitting", "over ≥ {epochs} epochs: the train − test gap of the "
+         "headline metric ≥ {gap} while test gained < {progress} over the last {epochs} epochs, "
+         "or the gap ≥ {small_gap} while test fell ≥ {drop} below its best and train did not "
+         "fall", {"epochs": 5, "gap": 0.3, "progress": 0.02, "small_gap": 0.15, "drop": 0.1},
          _overfit),
-    Rule("underfit", "underfitting", "a hidden layer ≤ width units, and over ≥ epochs epochs "
-         "train and test headline metric < poor while train gained < progress",
+    Rule("underfit", "underfitting", "a hidden layer ≤ {width} units, and over ≥ {epochs} "
+         "epochs train and test headline metric < {poor} while train gained < {progress} (the "
+         "fix widens to {wider})",
          {"epochs": 10, "width": 4, "poor": 0.7, "progress": 0.02, "wider": 16}, _underfit),
 )
 """Every diagnosis, most important first."""

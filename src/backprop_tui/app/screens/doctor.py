@@ -16,17 +16,16 @@ from backprop_tui.live.doctor import RULES, Finding
 from backprop_tui.live.snapshot import Snapshot
 
 REFRESH_SECONDS = 0.25
-LIMITS = {rule.id: rule for rule in RULES}
+RULE_OF = {rule.id: rule for rule in RULES}
 
 
 def described(number: int, finding: Finding) -> Text:
     """One finding: title and summary, evidence, the rule's thresholds, and the fix's key."""
-    rule = LIMITS[finding.id]
-    limits = ", ".join(f"{name} {value:g}" for name, value in rule.limits.items())
+    rule = RULE_OF[finding.id]
     key = f"press {number}" if number <= 2 else "F once the ones above are fixed"
     return Text.assemble(
         (f"{number}. {finding.title}", "bold yellow"), f" ({finding.summary})\n",
-        finding.evidence, "\n", ("fires when ", "dim"), (f"{rule.fires} ({limits})", "dim"),
+        finding.evidence, "\n", ("fires when ", "dim"), (rule.condition, "dim"),
         "\n", ("fix: ", "bold"), (finding.fix, "green"), (f" — {key}", "dim"))
 
 
