@@ -72,3 +72,35 @@ def test_every_activation_has_one_entry_with_everything_the_app_shows():
     assert {name: ACTIVATIONS[name].auto_init for name in HIDDEN_ACTIVATIONS} == {
         "sigmoid": "glorot", "tanh": "glorot", "relu": "he", "leaky_relu": "he",
         "linear": "glorot"}
+
+
+FORMULAS = {
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
+    "relu": lambda z: np.where(z > 0, z, 0.0), "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "linear": lambda z: z,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+def test_each_activation_gives_its_formula_in_place_and_into_a_new_array(name):
+    # predict() runs each activation in place (out is z): a leaky ReLU that wrote 0.01·z into
+    # out before reading z once turned every positive output into 0.01·z there
+    z = np.linspace(-3.0, 3.0, 13).reshape(1, -1)
+    want = FORMULAS[name](z)
+    fresh = ACTIVATIONS[name].forward(z, np.empty_like(z))
+    in_place = z.copy()
+    ACTIVATIONS[name].forward(in_place, in_place)
+    np.testing.assert_allclose(fresh, want, rtol=1e-15)
+    np.testing.assert_allclose(in_place, want, rtol=1e-15)
+
+
+def test_a_leaky_relu_network_predicts_what_its_forward_pass_computes():
+    from backprop_tui.engine import Network
+
+    net = Network((3, 5, 2), hidden="leaky_relu", seed=0)
+    x = np.random.default_rng(1).normal(size=(4, 3))
+    h = x @ net.weights[0] + net.biases[0]
+    h = np.where(h > 0, h, 0.01 * h)
+    z = h @ net.weights[1] + net.biases[1]
+    want = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(net.predict(x), want / want.sum(axis=1, keepdims=True), rtol=1e-12)

@@ -100,9 +100,8 @@ def _relu_prime(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
 
 
 def _leaky_relu(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """max(z, 0.01·z)."""
-    np.multiply(z, LEAKY_SLOPE, out=out)
-    np.maximum(z, out, out=out)
+    """max(z, 0.01·z). (``out`` may be ``z``.)"""
+    np.maximum(z, LEAKY_SLOPE * z, out=out)
     return out
 
 
