@@ -13,6 +13,7 @@ from typing import Any
 
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
+from backprop_tui.live.augment import AugmentStrip, StripRequest, build_strip
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
@@ -34,9 +35,16 @@ def boundary(session: TrainingSession, memo: Memo, request: BoundaryRequest) -> 
     return build_boundary(session, request) if on_plane(session) else None
 
 
+def augment_strip(session: TrainingSession, memo: Memo, request: StripRequest
+                  ) -> AugmentStrip | None:
+    """A training image and augmented copies of it; None unless the rows are images."""
+    return build_strip(session, request)
+
+
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
-BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary}
+BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary,
+                                "augment": augment_strip}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:

@@ -42,7 +42,7 @@ class MainScreen(LiveScreen):
     KEYS = MAIN
     BINDINGS = bindings(MAIN)
     STARTED = LiveScreen.STARTED | {"resize", "edit_neuron", "toggle_neuron", "boundary",
-                                    "views"}
+                                    "views", "augment"}
     _shape: tuple[str, tuple[int, ...]] | None = None
     """The data set and layer sizes the key states were last worked out for."""
 
@@ -188,3 +188,8 @@ class MainScreen(LiveScreen):
         from backprop_tui.app.screens.boundary import BoundaryScreen
 
         self.app.push_screen(BoundaryScreen(self.link))
+
+    def action_augment(self) -> None:
+        from backprop_tui.app.screens.augment import switch_augmentation
+
+        switch_augmentation(self, self.link, None)

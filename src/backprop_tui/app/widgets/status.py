@@ -82,7 +82,8 @@ def _settings(s: Snapshot) -> list[Field]:
     optional = [(h.clip, "clip", f"{h.clip:g}"), (h.dropout, "dropout", str(h.dropout)),
                 (h.schedule != "constant", "sched", h.schedule),
                 (h.early_stopping, "early stop", f"patience {h.patience}"),
-                (s.init != "auto", "init", s.init), (s.dtype != "float64", "dtype", s.dtype)]
+                (s.init != "auto", "init", s.init), (s.dtype != "float64", "dtype", s.dtype),
+                (h.augment != "off", "aug", h.augment)]
     fields += [(1, labelled(label, value)) for used, label, value in optional if used]
     fields.append((3, labelled("speed", "flat out" if s.speed is None else f"{s.speed:g}/s")))
     if watched := s.breakpoints.summary(target_label(s)):
