@@ -88,8 +88,8 @@ def rotated(images: np.ndarray, degrees: np.ndarray) -> np.ndarray:
     cos, sin = np.cos(angle), np.sin(angle)
     y = np.arange(h)[None, :, None] - (h - 1) / 2
     x = np.arange(w)[None, None, :] - (w - 1) / 2
-    source_y = (h - 1) / 2 + cos * y - sin * x  # where each output pixel comes from
-    source_x = (w - 1) / 2 + sin * y + cos * x
+    source_y = (h - 1) / 2 + cos * y + sin * x  # where each output pixel comes from
+    source_x = (w - 1) / 2 - sin * y + cos * x
     top, left = np.floor(source_y), np.floor(source_x)
     down, across = source_y - top, source_x - left
     top_i, left_i = top.astype(np.intp), left.astype(np.intp)

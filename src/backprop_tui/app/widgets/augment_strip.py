@@ -21,18 +21,18 @@ WIDEST_ZOOMED = 32
 
 
 def limits(strip: AugmentStrip) -> str:
-    """How far each shown transform goes, e.g. ``shift ≤ 1 px, rotate ± 12°``."""
+    """How far each shown transform goes, e.g. ``shift ≤1 px, rotate ±12°``."""
     shape = strip.images[0].shape
-    words = {"shift": f"shift ≤ {max_shift((shape[0], shape[1]))} px",
-             "rotate": f"rotate ± {MAX_DEGREES:g}°", "noise": f"noise σ {NOISE_STD:g}"}
+    words = {"shift": f"shift ≤{max_shift((shape[0], shape[1]))} px",
+             "rotate": f"rotate ±{MAX_DEGREES:g}°", "noise": f"noise σ {NOISE_STD:g}"}
     return ", ".join(words[name] for name in strip.transforms)
 
 
 def header(strip: AugmentStrip) -> list[Text]:
     """Which row, when, and what the copies show (two lines of at most 78 cells)."""
-    what = (Text.assemble(("training augments its batches: ", "bold green"), limits(strip))
+    what = (Text.assemble(("training: on", "bold green"), " · copies: ", limits(strip))
             if strip.training else
-            Text.assemble(("augmentation is off", "bold yellow"), " (A: on) · preview: ",
+            Text.assemble(("training: off", "bold yellow"), " (A: on) · copies: ",
                           limits(strip)))
     return [Text.assemble((f"training row {strip.row:,}", "bold"), f" (a {strip.label}) · copies "
                           f"drawn @ step {strip.drawn:,} · guesses @ step {strip.step:,}"),
