@@ -9,7 +9,7 @@ import re
 import pytest
 from textual.widgets import Footer
 
-from backprop_tui.app.keys import BOUNDARY, DIALOG, HELP, INSPECTOR, MAIN, VIEWS
+from backprop_tui.app.keys import AUGMENT, BOUNDARY, DIALOG, HELP, INSPECTOR, MAIN, VIEWS
 from backprop_tui.app.screens.boundary import BoundaryScreen
 from backprop_tui.app.screens.help import HelpScreen
 from backprop_tui.app.screens.main import MainScreen
@@ -25,7 +25,7 @@ arrow."""
 
 
 def test_every_key_has_its_own_id():
-    ids = [key.id for table in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP, DIALOG)
+    ids = [key.id for table in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP, DIALOG, AUGMENT)
            for key in table]
     assert len(ids) == len(set(ids))
     assert len({key.id for key in MAIN if key.action.startswith("nudge")}) == 12
@@ -41,7 +41,7 @@ async def test_help_shows_the_keys_as_typed():
                 if line.startswith("| `")]
         typed = [key for row in rows for key in re.findall(r"`([^`]+)`", row)]
         assert len(rows) == sum(len(t) for t in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP,
-                                                  DIALOG))
+                                                  DIALOG, AUGMENT))
         assert [key for key in typed if not TYPED.fullmatch(key)] == []
         for expected in ("| `+` `=` |", "| `-` `_` |", "| `]` |", "| `[` |", "| `.` `>` |",
                          "| `,` `<` |", "| `F1` `?` |", "| `Ctrl+S` |", "| `Space` |"):

@@ -114,6 +114,9 @@ CASES = {
     "overfit": ("adder", ("O",), named("OverfitScreen")),
     "overfit-fails": ("adder-post", ("O",), named("OverfitScreen")),
     "prompt": ("adder", ("ctrl+s",), named("PathPrompt")),
+    "augment": ("digits", ("v", "a"), lambda app: named("AugmentScreen")(app)
+                and "augment" in app.snapshot.extras),
+    "augment-adder": ("adder", ("v", "a"), named("AugmentScreen")),
 }
 
 

@@ -146,8 +146,8 @@ VIEWS = (
     Key("mistakes_previous", "←", "page(-1)", "Previous mistakes", "Previous page of mistakes",
         footer=True),
     Key("mistakes_next", "→", "page(1)", "Next mistakes", "Next page of mistakes", footer=True),
-    Key("augment_strip", "a", "augment_strip", "Augmented", "Image data sets: a training "
-        "image beside augmented copies of it, and switches for each transform", footer=True),
+    Key("augment_strip", "a", "augment_strip", "Augmented copies", "Image data sets: a "
+        "training image beside augmented copies of it, and switches for each transform"),
 )
 
 AUGMENT = (  # short footer words, so that every key fits 80 columns

@@ -7,7 +7,17 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from backprop_tui.app.keys import BOUNDARY, DIALOG, HELP, INSPECTOR, MAIN, VIEWS, Key, bindings
+from backprop_tui.app.keys import (
+    AUGMENT,
+    BOUNDARY,
+    DIALOG,
+    HELP,
+    INSPECTOR,
+    MAIN,
+    VIEWS,
+    Key,
+    bindings,
+)
 
 ABOUT = """\
 # backprop-tui
@@ -49,6 +59,7 @@ COLOURS = """
 ## The status bar
 `η` learning rate · `bs` batch size · `opt` optimizer · `β₁ β₂` Adam's decay rates · `ρ`
 RMSprop's decay rate · `μ` momentum (momentum, Nesterov) · `L2 L1` weight penalties ·
+`aug` the transforms augmenting the training batches (image data sets) ·
 `test acc @1,200`: measured on the test set with the weights at step 1,200 (the same
 weights the predictions panel counts). Narrow terminals drop the least needed fields first.
 """
@@ -58,6 +69,7 @@ SECTIONS = (
     ("On the views screen (v)", VIEWS),
     ("On the boundary screen (h)", BOUNDARY),
     ("In the inspector (i)", INSPECTOR),
+    ("On the augmentation screen (v, then a)", AUGMENT),
     ("In this help and the dialogs", HELP + DIALOG),
 )
 """The other screens' keys, each table under its heading."""
