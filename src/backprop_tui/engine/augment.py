@@ -88,16 +88,19 @@ def rotated(images: np.ndarray, degrees: np.ndarray) -> np.ndarray:
     cos, sin = np.cos(angle), np.sin(angle)
     y = np.arange(h)[None, :, None] - (h - 1) / 2
     x = np.arange(w)[None, None, :] - (w - 1) / 2
-    source_y = (h - 1) / 2 + cos * y + sin * x  # where each output pixel comes from
-    source_x = (w - 1) / 2 - sin * y + cos * x
+    # where each output pixel comes from; beyond a pixel outside the frame all is blank
+    source_y = np.clip((h - 1) / 2 + cos * y + sin * x, -1, h)
+    source_x = np.clip((w - 1) / 2 - sin * y + cos * x, -1, w)
     top, left = np.floor(source_y), np.floor(source_x)
     down, across = source_y - top, source_x - left
-    top_i, left_i = top.astype(np.intp), left.astype(np.intp)
+    framed = np.zeros((n, h + 3, w + 3))  # a blank border: every neighbour is inside
+    framed[:, 1:h + 1, 1:w + 1] = images
+    flat, row = framed.ravel(), w + 3
+    corner = ((np.arange(n)[:, None, None] * (h + 3) + top.astype(np.intp) + 1) * row
+              + left.astype(np.intp) + 1)
     result: np.ndarray = (
-        (1 - down) * (1 - across) * _pixels(images, top_i, left_i)
-        + (1 - down) * across * _pixels(images, top_i, left_i + 1)
-        + down * (1 - across) * _pixels(images, top_i + 1, left_i)
-        + down * across * _pixels(images, top_i + 1, left_i + 1))
+        (1 - down) * ((1 - across) * flat[corner] + across * flat[corner + 1])
+        + down * ((1 - across) * flat[corner + row] + across * flat[corner + row + 1]))
     return result
 
 
