@@ -4,12 +4,15 @@ switches each transform."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from textual.geometry import Region
 
 from backprop_tui.app.screens.augment import AugmentScreen
 from backprop_tui.app.screens.views import ViewsScreen
-from backprop_tui.app.widgets.augment_strip import AugmentStripView
+from backprop_tui.app.widgets.augment_strip import AugmentStripView, strip_lines
 from backprop_tui.app.widgets.status import StatusBar
+from backprop_tui.live.augment import COPIES, AugmentStrip
 
 from .conftest import make_app, started, wait_for
 
@@ -68,3 +71,23 @@ async def test_the_augmentation_screen_shows_the_strip_and_switches_transforms()
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ViewsScreen)
                        and "augment" not in app.snapshot.extras)
+
+
+def strip_of(shape: tuple[int, int]) -> AugmentStrip:
+    images = tuple(np.random.default_rng(k).random(shape) for k in range(1 + COPIES))
+    return AugmentStrip(row=12, label="7", step=250, drawn=200, transforms=("shift", "noise"),
+                        training=True, images=images, guesses=(("7", 0.93),) * (1 + COPIES))
+
+
+@pytest.mark.parametrize("shape", [(8, 8), (28, 28)])
+@pytest.mark.parametrize("room", [(76, 19), (96, 27), (116, 35)])
+def test_the_strip_fits_its_panel_with_whole_rows_of_pictures(shape, room):
+    """The panel's content at 80×24, 100×32 and 120×40: no line too long or too many, and
+    every copy shown but for MNIST's at 80×24 (a row of four there)."""
+    width, height = room
+    lines = [line.plain for line in strip_lines(strip_of(shape), width, height)]
+    assert len(lines) <= height and max(len(line) for line in lines) <= width
+    text = "\n".join(lines)
+    assert "training row 12 (a 7)" in text and "shift ≤" in text and "noise σ 0.1" in text
+    shown = text.count("→ 7 93 %")
+    assert shown == (4 if shape == (28, 28) and width < 80 else 1 + COPIES)

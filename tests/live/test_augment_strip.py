@@ -12,6 +12,8 @@ import pytest
 from backprop_tui.live.augment import COPIES, REDRAW_EVERY, StripRequest, build_strip, switched
 from backprop_tui.live.commands import SetHyper, Step, Want
 from backprop_tui.live.config import PRESETS, build_session
+from backprop_tui.live.inspector import inspect
+from backprop_tui.live.overfit import overfit_batch
 from backprop_tui.live.record import read
 from backprop_tui.live.trainer import Trainer
 from backprop_tui.replay import replay
@@ -99,3 +101,11 @@ def test_a_recorded_switch_replays_to_the_same_weights(tmp_path):
     replayed = replay(read(path)).session
     np.testing.assert_array_equal(replayed.network.flat, weights)
     assert replayed.hyper.augment == "shift,rotate"
+
+
+def test_the_inspector_and_the_overfit_check_say_they_leave_augmentation_out():
+    session, _ = build_session(replace(PRESETS["digits"].config,
+                                       hyper=replace(PRESETS["digits"].config.hyper,
+                                                     augment="noise")))
+    assert any("augmented copies" in note for note in inspect(session).notes)
+    assert any("augmentation is on" in note for note in overfit_batch(session).notes)

@@ -48,36 +48,47 @@ def zoomed(image: np.ndarray, zoom: float) -> np.ndarray:
 
 def layout(shape: tuple[int, ...], count: int, width: int, height: int) -> tuple[float, int]:
     """The zoom and the pictures per row that show ``count`` pictures of ``shape`` in
-    ``width`` × ``height`` cells, the largest zoom first (at least half size, one per row)."""
+    ``width`` × ``height`` cells (each row after a blank line), the largest zoom first; when
+    none fits, half size with as many per row as the width takes."""
     zooms = [z for z in (2.0, 1.0, 0.5) if z < 2 or shape[1] * z <= WIDEST_ZOOMED]
     for zoom in zooms:
-        card = max(math.ceil(shape[1] * zoom), CAPTION_WIDTH)
-        lines = math.ceil(shape[0] * zoom / 2) + 2
-        per_row = min(count, (width + GAP) // (card + GAP))
-        if per_row and (rows := math.ceil(count / per_row)) * (lines + 1) - 1 <= height:
+        per_row = min(count, (width + GAP) // (card_width(shape, zoom) + GAP))
+        if per_row and (rows := math.ceil(count / per_row)) * (card_lines(shape, zoom) + 1) \
+                <= height:
             return zoom, math.ceil(count / rows)  # rows as even as they can be
-    return zooms[-1], max(1, min(count, (width + GAP) // (CAPTION_WIDTH + GAP)))
+    return 0.5, max(1, min(count, (width + GAP) // (card_width(shape, 0.5) + GAP)))
+
+
+def card_width(shape: tuple[int, ...], zoom: float) -> int:
+    return max(math.ceil(shape[1] * zoom), CAPTION_WIDTH)
+
+
+def card_lines(shape: tuple[int, ...], zoom: float) -> int:
+    """A picture's lines (two pixel rows a line) and its two captions."""
+    return math.ceil(math.ceil(shape[0] * zoom) / 2) + 2
 
 
 def strip_lines(strip: AugmentStrip, width: int, height: int) -> list[Text]:
-    """The header, then the pictures with their captions, fitting ``width`` × ``height``."""
+    """The header, then as many whole rows of pictures with their captions as fit ``width``
+    × ``height``."""
     lines = header(strip)
     zoom, per_row = layout(strip.images[0].shape, len(strip.images), width,
-                           height - len(lines) - 1)
+                           height - len(lines))
     captions = ["original", *(f"copy {k}" for k in range(1, len(strip.images)))]
     cards = []
     for caption, image, (label, probability) in zip(captions, strip.images, strip.guesses,
                                                    strict=True):
         pixels = half_blocks(zoomed(image, zoom))
-        card_width = max(pixels[0].cell_len, CAPTION_WIDTH)
         guess = Text(f"→ {label} {100 * probability:.0f} %", "bold cyan")
-        cards.append([fit(line, card_width) for line in
-                      (*pixels, Text(caption, "dim"), guess)])
+        cards.append([fit(line, card_width(image.shape, zoom))
+                      for line in (*pixels, Text(caption, "dim"), guess)])
     for start in range(0, len(cards), per_row):
-        lines.append(Text())
         row = cards[start:start + per_row]
+        if len(lines) + 1 + len(row[0]) > height:
+            break
+        lines.append(Text())
         lines += [Text(" " * GAP).join(card[k] for card in row) for k in range(len(row[0]))]
-    return [fit(line, width, pad=False) for line in lines[:height]]
+    return [fit(line, width, pad=False) for line in lines]
 
 
 class AugmentStripView(Static):
