@@ -17,7 +17,7 @@ from backprop_tui.live.snapshot import Snapshot
 CAPTION_WIDTH = 9
 """The narrowest card: room for ``→ 3 97 %`` under a small picture."""
 WIDEST_ZOOMED = 32
-"""Pictures are drawn at twice their size only while that stays this narrow."""
+"""Pictures are drawn enlarged (2× or 3×) only while that stays this narrow."""
 
 
 def limits(strip: AugmentStrip) -> str:
@@ -40,17 +40,17 @@ def header(strip: AugmentStrip) -> list[Text]:
 
 
 def zoomed(image: np.ndarray, zoom: float) -> np.ndarray:
-    """``image`` at twice, the same or half its size."""
-    if zoom == 2:
-        return np.asarray(np.repeat(np.repeat(image, 2, axis=0), 2, axis=1))
-    return halve(image) if zoom < 1 else image
+    """``image`` at ``zoom`` times its size: 3, 2, 1 or ½."""
+    if zoom < 1:
+        return halve(image)
+    return np.asarray(np.repeat(np.repeat(image, int(zoom), axis=0), int(zoom), axis=1))
 
 
 def layout(shape: tuple[int, ...], count: int, width: int, height: int) -> tuple[float, int]:
     """The zoom and the pictures per row that show ``count`` pictures of ``shape`` in
     ``width`` × ``height`` cells (each row after a blank line), the largest zoom first; when
     none fits, half size with as many per row as the width takes."""
-    zooms = [z for z in (2.0, 1.0, 0.5) if z < 2 or shape[1] * z <= WIDEST_ZOOMED]
+    zooms = [z for z in (3.0, 2.0, 1.0, 0.5) if z < 2 or shape[1] * z <= WIDEST_ZOOMED]
     for zoom in zooms:
         per_row = min(count, (width + GAP) // (card_width(shape, zoom) + GAP))
         if per_row and (rows := math.ceil(count / per_row)) * (card_lines(shape, zoom) + 1) \
