@@ -2,7 +2,7 @@
 
 Run from the project root:
 
-    python benchmarks/augment_digits.py                 # 5 seeds, full and scarce data, ~5 min
+    python benchmarks/augment_digits.py                 # 5 seeds, full and scarce data, minutes
     python benchmarks/augment_digits.py --quick         # 2 seeds, 1,000 and 3,000 steps
     python benchmarks/augment_digits.py --each          # also each transform on its own
 
