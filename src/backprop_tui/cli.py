@@ -283,11 +283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def check_own_input(config: RunConfig) -> None:
-    """Build a run made from the person's own files or sizes, so that its mistakes are
-    reported (as BackpropError) before the app opens or is served; the built-in data sets
-    start straight away."""
+    """Build a run made from the person's own files or sizes (or augmented without images),
+    so that its mistakes are reported (as BackpropError) before the app opens or is served;
+    the built-in data sets start straight away."""
     if (config.dataset.startswith("csv:") or config.io_sizes or config.weights
-            or config.data_options.get("path")):
+            or config.data_options.get("path")
+            or (config.hyper.augment != "off" and config.dataset not in ("digits", "mnist"))):
         build_session(config)
 
 

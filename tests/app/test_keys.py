@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Footer
 
 from backprop_tui.app.keys import (
+    AUGMENT,
     BOUNDARY,
     DIALOG,
     DOCTOR,
@@ -38,7 +39,7 @@ Delete, Backspace, an arrow."""
 
 def test_every_key_has_its_own_id():
     ids = [key.id for table in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP, DIALOG, DRAW, RACE,
-                                DOCTOR, HEALTH)
+                                DOCTOR, HEALTH, AUGMENT)
            for key in table]
     assert len(ids) == len(set(ids))
     assert len({key.id for key in MAIN if key.action.startswith("nudge")}) == 12
@@ -54,7 +55,7 @@ async def test_help_shows_the_keys_as_typed():
                 if line.startswith("| `")]
         typed = [key for row in rows for key in re.findall(r"`([^`]+)`", row)]
         assert len(rows) == sum(len(t) for t in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP,
-                                                  DIALOG, DRAW, RACE, DOCTOR, HEALTH))
+                                                  DIALOG, DRAW, RACE, DOCTOR, HEALTH, AUGMENT))
         assert [key for key in typed if not TYPED.fullmatch(key)] == []
         for expected in ("| `+` `=` |", "| `-` `_` |", "| `]` |", "| `[` |", "| `.` `>` |",
                          "| `,` `<` |", "| `F1` `?` |", "| `Ctrl+S` |", "| `Space` |"):

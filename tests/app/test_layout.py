@@ -127,6 +127,9 @@ CASES = {
     "health": ("adder", ("H",), lambda app: getattr(app.screen, "drawn", None) is not None),
     "health-regression-post": ("regression-post", ("H",),
                                lambda app: getattr(app.screen, "drawn", None) is not None),
+    "augment": ("digits", ("v", "a"), lambda app: named("AugmentScreen")(app)
+                and "augment" in app.snapshot.extras),
+    "augment-adder": ("adder", ("v", "a"), named("AugmentScreen")),
 }
 
 

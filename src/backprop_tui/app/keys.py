@@ -154,6 +154,8 @@ MAIN = (
     Key("health", "H", "health", "Health", "Health over time: per layer, log10 of the update "
         "ratio ‖ΔW‖/‖W‖ (guide at 1e-3), activation mean ± std, dead or saturated units and "
         "log10 of the gradient norm, against the step (live; Escape returns)"),
+    Key("augment", "A", "augment", "Augment", "Image data sets: train on randomly shifted, "
+        "rotated and noised copies of each mini-batch, or not (v then a shows copies)"),
 )
 
 HEALTH = (Key("health_back", "Esc H", "close", "Back", "Back to the main screen", footer=True),)
@@ -163,6 +165,25 @@ VIEWS = (
     Key("mistakes_previous", "←", "page(-1)", "Previous mistakes", "Previous page of mistakes",
         footer=True),
     Key("mistakes_next", "→", "page(1)", "Next mistakes", "Next page of mistakes", footer=True),
+    Key("augment_strip", "a", "augment_strip", "Augmented copies", "Image data sets: a "
+        "training image beside augmented copies of it, and switches for each transform"),
+)
+
+AUGMENT = (  # short footer words, so that every key fits 80 columns
+    Key("augment_back", "Esc", "close", "back", "Back to the views", footer=True),
+    Key("augment_row_previous", "←", "row(-1)", "row−", "The previous training row",
+        footer=True),
+    Key("augment_row_next", "→", "row(1)", "row+", "The next training row", footer=True),
+    Key("augment_shift", "1", "transform('shift')", "shift", "Train with random shifts (up to "
+        "1 pixel on 8×8 images, 2 on 28×28), or without", footer=True),
+    Key("augment_rotate", "2", "transform('rotate')", "rotate", "Train with random rotations "
+        "(up to ±12°), or without", footer=True),
+    Key("augment_noise", "3", "transform('noise')", "noise", "Train with Gaussian pixel noise "
+        "(σ 0.1 of a full pixel), or without", footer=True),
+    Key("augment_all", "A", "transform(None)", "all/off", "Augmentation on (all three "
+        "transforms) or off", footer=True),
+    Key("augment_redraw", "g", "redraw", "redraw", "Draw new copies (they change by themselves "
+        "every 100 steps)", footer=True),
 )
 
 BOUNDARY = (  # short footer words: all of them fit 80 columns; n N r R 1–7 are in the header

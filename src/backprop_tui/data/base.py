@@ -50,6 +50,9 @@ class Dataset:
     """The options it was loaded with (noise, seed, …), for reloading and display."""
     points: tuple[np.ndarray, np.ndarray] | None = None
     """The 2-D sets' raw (x₁, x₂) train and test points, whatever input features they feed."""
+    image_levels: tuple[np.ndarray, np.ndarray] | None = None
+    """Image sets scaled column by column: each input's value for a blank and for a full
+    pixel, as the training rows are scaled (None: 0 and 1)."""
 
     @property
     def n_inputs(self) -> int:

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from backprop_tui.data._common import (
@@ -24,18 +26,30 @@ SCALINGS = ("fixed", "minmax")
 with scikit-learn's MinMaxScaler); a constant column becomes 0."""
 
 
-def scaled(train: np.ndarray, test: np.ndarray, scaling: str) -> tuple[np.ndarray, np.ndarray]:
-    """Both splits' pixel rows (already / the largest value) scaled as ``scaling`` says."""
+Levels = tuple[np.ndarray, np.ndarray] | None
+"""Each input's value for a blank and for a full pixel (None: 0 and 1; see Dataset)."""
+
+
+def scaled(train: np.ndarray, test: np.ndarray, scaling: str
+           ) -> tuple[np.ndarray, np.ndarray, Levels]:
+    """Both splits' pixel rows (already / the largest value) scaled as ``scaling`` says, and
+    the training split's levels of a blank and a full pixel."""
     if scaling not in SCALINGS:
         raise BackpropError(f"unknown scaling {scaling!r}; choose one of: {', '.join(SCALINGS)}")
     if scaling == "fixed":
-        return train, test
-    return _min_max(train), _min_max(test)
+        return train, test, None
+    low, span = _range(train)
+    return (train - low) / span, _min_max(test), (-low / span, (1 - low) / span)
+
+
+def _range(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's smallest value and its span (1 for a constant column)."""
+    low, high = pixels.min(axis=0), pixels.max(axis=0)
+    return low, np.where(high > low, high - low, 1.0)
 
 
 def _min_max(pixels: np.ndarray) -> np.ndarray:
-    low, high = pixels.min(axis=0), pixels.max(axis=0)
-    span = np.where(high > low, high - low, 1.0)
+    low, span = _range(pixels)
     result: np.ndarray = (pixels - low) / span
     return result
 
@@ -50,9 +64,10 @@ def digit_images(
     image_shape: tuple[int, int],
     summary: str,
     options: dict[str, object],
+    levels: Levels = None,
 ) -> Dataset:
     """A digit classification Dataset: pixel rows in [0, 1], one-hot targets for 0..9."""
-    return classes_dataset(
+    dataset = classes_dataset(
         name,
         x_train,
         codes_train,
@@ -64,6 +79,7 @@ def digit_images(
         options=options,
         image_shape=image_shape,
     )
+    return replace(dataset, image_levels=levels)
 
 
 @register("digits")
@@ -76,7 +92,7 @@ def digits(seed: int = 0, train_ratio: float = 0.7, scaling: str = "fixed") -> D
     x_train, x_test, codes_train, codes_test = split(
         pixels / 16.0, codes, train_ratio=train_ratio, seed=seed, stratify=codes
     )
-    x_train, x_test = scaled(x_train, x_test, scaling)
+    x_train, x_test, levels = scaled(x_train, x_test, scaling)
     return digit_images(
         "digits",
         x_train,
@@ -84,6 +100,7 @@ def digits(seed: int = 0, train_ratio: float = 0.7, scaling: str = "fixed") -> D
         x_test,
         codes_test,
         image_shape=(8, 8),
+        levels=levels,
         summary="8×8 digits" + (", min-max scaled" if scaling == "minmax" else ""),
         options={"seed": seed, "train_ratio": train_ratio,
                  **({"scaling": scaling} if scaling != "fixed" else {})},

@@ -210,7 +210,7 @@ def mnist(
         x_train, x_test, codes_train, codes_test = split(
             np.vstack([x_train, x_test]), np.concatenate([codes_train, codes_test]),
             train_ratio=train_ratio, seed=seed, stratify=np.concatenate([codes_train, codes_test]))
-    x_train, x_test = scaled(x_train, x_test, scaling)
+    x_train, x_test, levels = scaled(x_train, x_test, scaling)
     return digit_images(
         "mnist",
         x_train,
@@ -218,6 +218,7 @@ def mnist(
         x_test,
         codes_test,
         image_shape=(28, 28),
+        levels=levels,
         summary="MNIST 28×28" + (", min-max scaled" if scaling == "minmax" else ""),
         options={"path": path, "cache": cache, "limit": limit, "seed": seed,
                  **({"train_ratio": train_ratio} if train_ratio is not None else {}),

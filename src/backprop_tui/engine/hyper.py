@@ -6,12 +6,13 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from backprop_tui.engine.augment import canonical
 from backprop_tui.engine.optimizers import OPTIMIZERS
 from backprop_tui.engine.schedules import SCHEDULES
 from backprop_tui.errors import BackpropError
 
 WHOLE_NUMBERS = ("batch_size", "decay_every", "schedule_epochs", "patience")
-NOT_NUMBERS = ("optimizer", "schedule", "early_stopping")
+NOT_NUMBERS = ("optimizer", "schedule", "early_stopping", "augment")
 DECAY_RATES = ("momentum", "beta1", "beta2", "rho")
 SYMBOLS = {"learning_rate": "η", "batch_size": "bs", "optimizer": "opt", "momentum": "μ",
            "beta1": "β₁", "beta2": "β₂", "rho": "ρ"}
@@ -55,10 +56,14 @@ class Hyperparameters:
     validation_fraction: float = _option(0.1, "early stopping: fraction of the training rows "
                                          "held out")
     patience: int = _option(10, "early stopping: epochs without progress before it stops")
+    augment: str = _option("off", "image data sets: train on randomly shifted, rotated and "
+                           "noised copies of each mini-batch: a comma list of shift, rotate, "
+                           "noise, or all, or off")
 
     def __post_init__(self) -> None:
         if isinstance(self.dropout, list):  # e.g. read back from JSON
             object.__setattr__(self, "dropout", tuple(self.dropout))
+        object.__setattr__(self, "augment", canonical(self.augment))
         rates = self.dropout if isinstance(self.dropout, tuple) else (self.dropout,)
         for f in fields(self):
             value = getattr(self, f.name)

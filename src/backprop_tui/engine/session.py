@@ -1,8 +1,8 @@
 """A training session: one call, one mini-batch step, with epochs, history and guards.
 
 Optional training features, all off by default: dropout on hidden layers, learning-rate
-schedules (:mod:`.schedules`) and early stopping on a validation split held out of the
-training rows.
+schedules (:mod:`.schedules`), early stopping on a validation split held out of the
+training rows and augmentation of image batches (:mod:`.augment`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from backprop_tui.engine import augment
 from backprop_tui.engine.history import History
 from backprop_tui.engine.hyper import Hyperparameters
 from backprop_tui.engine.metrics import METRICS, evaluate
@@ -80,6 +81,7 @@ class TrainingSession(EditableRows):
         self.seed = seed
         self.hyper = hyper or Hyperparameters()
         self.hyper.dropout_rates(network.n_layers - 1)  # refuse a mismatched tuple early
+        augment.check(self.hyper.augment, dataset)
         dtype = network.dtype
         self.x_train = np.ascontiguousarray(dataset.x_train, dtype=dtype)
         self.y_train = np.ascontiguousarray(dataset.y_train, dtype=dtype)
@@ -103,6 +105,7 @@ class TrainingSession(EditableRows):
         self._drop_buffers()
         self.last_step = self.last_pass = None
         self._dropout_rng = np.random.default_rng([self.seed, 3])
+        self._augment_rng = np.random.default_rng([self.seed, augment.STREAM])
         self.step_count = self.epoch = self.samples_seen = 0
         self.diverged: str | None = None
         self.first_cost = math.nan
@@ -116,6 +119,7 @@ class TrainingSession(EditableRows):
         """Change any hyperparameter; the weights stay. A new optimizer starts fresh state,
         and so does a new schedule; the adaptive schedule keeps its divisions otherwise."""
         old, new = self.hyper, replace(self.hyper, **changes)  # validates
+        augment.check(new.augment, self.dataset)
         if new.dropout != old.dropout:
             new.dropout_rates(self.network.n_layers - 1)  # refuse a mismatched tuple now
             self._drop_buffers()
@@ -194,6 +198,9 @@ class TrainingSession(EditableRows):
         trace, y, rates = self._buffers(len(rows))
         self.x_train.take(rows, axis=0, out=trace.a[0], mode="clip")  # rows are always valid;
         self.y_train.take(rows, axis=0, out=y, mode="clip")  # "clip" skips a temporary copy
+        if hyper.augment != augment.OFF:
+            trace.a[0][...] = augment.augmented(trace.a[0], self.dataset, hyper.augment,
+                                                self._augment_rng)
         if trace.masks:
             fill_masks(trace.masks, rates, self._dropout_rng)
         network = self.network

@@ -132,6 +132,8 @@ def inspect(session: TrainingSession, sample: int | None = None) -> Inspection:
                      "δ_L = a − y, f'(z_L) cancels")
     if hyper.dropout_rates(network.n_layers - 1):
         notes.append("dropout is off here: the real step draws masks, so its numbers differ")
+    if hyper.augment != "off":
+        notes.append("augmentation is off here: the real step trains on augmented copies")
     if clipped:
         notes.append(f"the gradient norm exceeds clip = {hyper.clip:g}: the update scales it "
                      "down first")

@@ -13,6 +13,7 @@ from typing import Any
 
 from backprop_tui.engine import TrainingSession
 from backprop_tui.errors import BackpropError
+from backprop_tui.live.augment import AugmentStrip, StripRequest, build_strip
 from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary, on_plane
 from backprop_tui.live.drawing import Drawing, DrawRequest, build_drawing
 from backprop_tui.live.health import HealthHistory, HealthSeries
@@ -56,11 +57,18 @@ def health(session: TrainingSession, memo: Memo, points: int) -> HealthSeries:
     return memo.health.view(session.step_count, points)
 
 
+def augment_strip(session: TrainingSession, memo: Memo, request: StripRequest
+                  ) -> AugmentStrip | None:
+    """A training image and augmented copies of it; None unless the rows are images."""
+    return build_strip(session, request)
+
+
 Builder = Callable[[TrainingSession, Memo, Any], object | None]
 """(session, memo, params) → the payload, or None when there is nothing to show."""
 BUILDERS: dict[str, Builder] = {"views": views, "boundary": boundary,
                                "projection": projection, "draw": draw,
-                               "evaluation": evaluation, "health": health}
+                               "evaluation": evaluation, "health": health,
+                               "augment": augment_strip}
 
 
 def want(wanted: dict[str, object], view: str, params: object) -> None:

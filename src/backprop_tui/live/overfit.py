@@ -86,6 +86,8 @@ def overfit_batch(session: TrainingSession, source: GradientSource | None = None
     notes = []
     if hyper.dropout_rates(network.n_layers - 1):
         notes.append("dropout is on: the check trains with dropout off")
+    if hyper.augment != "off":
+        notes.append("augmentation is on: the check trains on the rows as they are")
     if hyper.l2 or hyper.l1:
         notes.append("the L2/L1 penalty is trained with but not counted in the cost")
     return OverfitReport(session.step_count, len(rows), costs[0], cost, taken,

@@ -8,6 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from backprop_tui.app.keys import (
+    AUGMENT,
     BOUNDARY,
     DIALOG,
     DOCTOR,
@@ -62,6 +63,7 @@ COLOURS = """
 ## The status bar
 `η` learning rate · `bs` batch size · `opt` optimizer · `β₁ β₂` Adam's decay rates · `ρ`
 RMSprop's decay rate · `μ` momentum (momentum, Nesterov) · `L2 L1` weight penalties ·
+`aug` the transforms augmenting the training batches (image data sets) ·
 `norm batch` / `norm layer` the hidden layers' normalisation (`+BN` / `+LN` on the network
 panel; `N` cycles it) · `test acc @1,200`: measured on the test set with the weights at step
 1,200 (the same weights the predictions panel counts). Narrow terminals drop the least needed
@@ -77,6 +79,7 @@ SECTIONS = (
     ("On the race screen (backprop-tui race, or Y)", RACE),
     ("In the doctor's view (D)", DOCTOR),
     ("On the health screen (H)", HEALTH),
+    ("On the augmentation screen (v, then a)", AUGMENT),
     ("In this help and the dialogs", HELP + DIALOG),
 )
 """The other screens' keys, each table under its heading."""

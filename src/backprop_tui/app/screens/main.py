@@ -44,7 +44,8 @@ class MainScreen(LiveScreen):
     KEYS = MAIN
     BINDINGS = bindings(MAIN)
     STARTED = LiveScreen.STARTED | {"resize", "edit_neuron", "toggle_neuron", "boundary",
-                                    "views", "draw", "fork", "health"}
+                                    "views", "draw", "fork", "health",
+                                    "augment"}
     _shape: tuple[str, tuple[int, ...]] | None = None
     """The data set and layer sizes the key states were last worked out for."""
 
@@ -227,3 +228,8 @@ class MainScreen(LiveScreen):
         from backprop_tui.app.screens.health import HealthScreen
 
         self.app.push_screen(HealthScreen(self.link))
+
+    def action_augment(self) -> None:
+        from backprop_tui.app.screens.augment import switch_augmentation
+
+        switch_augmentation(self, self.link, None)

@@ -56,6 +56,11 @@ class ViewsScreen(LiveScreen):
     def action_page(self, direction: int) -> None:
         self.query_one(MistakesView).page(direction)
 
+    def action_augment_strip(self) -> None:
+        from backprop_tui.app.screens.augment import AugmentScreen
+
+        self.app.push_screen(AugmentScreen(self.link))
+
     def action_close(self) -> None:
         self.link.send(Want("views", None))
         self.dismiss()

@@ -83,7 +83,8 @@ def _settings(s: Snapshot) -> list[Field]:
                 (h.schedule != "constant", "sched", h.schedule),
                 (h.early_stopping, "early stop", f"patience {h.patience}"),
                 (s.init != "auto", "init", s.init), (s.dtype != "float64", "dtype", s.dtype),
-                (s.norm != "none", "norm", s.norm)]
+                (s.norm != "none", "norm", s.norm),
+                (h.augment != "off", "aug", h.augment)]
     fields += [(1, labelled(label, value)) for used, label, value in optional if used]
     fields.append((3, labelled("speed", "flat out" if s.speed is None else f"{s.speed:g}/s")))
     if watched := s.breakpoints.summary(target_label(s)):
