@@ -173,7 +173,7 @@ def test_bad_train_input_is_one_line(argv, message, capsys):
     assert message in one_error_line(capsys)
 
 
-STRING_CHOICES = {"schedule": SCHEDULES}
+STRING_CHOICES = {"schedule": SCHEDULES, "augment": ("shift,noise", "rotate")}
 """Valid values of the string hyperparameters whose option lists no choices."""
 
 
