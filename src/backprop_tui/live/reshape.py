@@ -9,8 +9,6 @@ from backprop_tui.live.commands import AddLayer, Command, Cycle, Rebuild, Remove
 
 MAX_HIDDEN_LAYERS = 8
 MAX_WIDTH = 1024
-RESHAPES = (AddLayer, RemoveLayer, Resize, Rebuild)
-"""The commands :func:`changes` answers, besides cycling the activation or normalisation."""
 
 
 def _following(options: tuple[str, ...] | list[str], current: str) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import time
 
 from backprop_tui.engine import (
-    HIDDEN_ACTIVATIONS,
-    NORMS,
     OPTIMIZERS,
     Diverged,
     NoTrainingRows,
@@ -21,7 +19,7 @@ from backprop_tui.engine import (
 )
 from backprop_tui.engine.norm import norm_label
 from backprop_tui.errors import BackpropError
-from backprop_tui.live import commands
+from backprop_tui.live import commands, reshape
 from backprop_tui.live.boundary import regenerated
 from backprop_tui.live.breakpoints import Breakpoints, Watcher
 from backprop_tui.live.commands import LADDERS, Command, along, nudged
@@ -42,7 +40,6 @@ DETAIL_EVERY = 3
 """While training on, every third snapshot recomputes the per-layer statistics, topology and
 predictions (≈ 5 per second); the others reuse them, keeping the trainer's cost low."""
 IDLE_POLL = 0.5
-MAX_HIDDEN_LAYERS = 8
 
 
 class Trainer:
@@ -114,19 +111,13 @@ class Trainer:
                 self._nudge(name, direction)
             case commands.SetHyper(changes):
                 self._set_hyper(changes)
-            case commands.Cycle(what):
-                self._cycle(what)
-            case commands.AddLayer():
-                self._add_layer()
-            case commands.RemoveLayer():
-                sizes = self.session.network.sizes
-                if len(sizes) <= 2:
-                    raise BackpropError("there is no hidden layer left to remove")
-                self._reshape(sizes=(*sizes[:-2], sizes[-1]))
-            case commands.Resize(layer, direction):
-                self._resize(layer, direction)
-            case commands.Rebuild():
-                self._reshape(**command.settings(self.session.network.sizes))
+            case commands.Cycle("optimizer"):
+                names = list(OPTIMIZERS)
+                following = names[(names.index(self.session.hyper.optimizer) + 1) % len(names)]
+                self._set_hyper({"optimizer": following})
+            case commands.Cycle() | commands.AddLayer() | commands.RemoveLayer() \
+                    | commands.Resize() | commands.Rebuild():
+                self._reshape(**reshape.changes(command, self.session.network))
             case commands.Configure(config):
                 self._configure(config)
             case commands.Regenerate(option, change):
@@ -193,34 +184,6 @@ class Trainer:
         self.session.set_hyperparameters(**changes)
         self.timeline.changed(self.session, changes)
         self.message = ""
-
-    def _cycle(self, what: str) -> None:
-        """The next optimizer, normalisation, or (anything else) hidden activation."""
-        if what == "optimizer":
-            names = list(OPTIMIZERS)
-            current = names.index(self.session.hyper.optimizer)
-            self._set_hyper({"optimizer": names[(current + 1) % len(names)]})
-        elif what == "norm":
-            self._reshape(norm=NORMS[(NORMS.index(self.session.network.norm) + 1) % len(NORMS)])
-        else:
-            names = list(HIDDEN_ACTIVATIONS)
-            current = names.index(self.session.network.hidden.name)
-            self._reshape(hidden=names[(current + 1) % len(names)])
-
-    def _add_layer(self) -> None:
-        sizes = self.session.network.sizes
-        if len(sizes) - 2 >= MAX_HIDDEN_LAYERS:
-            raise BackpropError(f"at most {MAX_HIDDEN_LAYERS} hidden layers")
-        width = sizes[-2] if len(sizes) > 2 else 8
-        self._reshape(sizes=(*sizes[:-1], width, sizes[-1]))
-
-    def _resize(self, layer: int, direction: int) -> None:
-        sizes = list(self.session.network.sizes)
-        if not 0 < layer < len(sizes) - 1:
-            raise BackpropError("select a hidden layer to change its width")
-        width = sizes[layer]
-        sizes[layer] = max(1, min(1024, width + direction * max(1, width // 8)))
-        self._reshape(sizes=tuple(sizes))
 
     def _configure(self, config: RunConfig) -> None:
         self.session, note = build_session(config)
