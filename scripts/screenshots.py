@@ -15,10 +15,15 @@ from backprop_tui.live.commands import Step
 from backprop_tui.live.config import PRESETS
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-SHOTS = [("adder", 1500, (120, 40)), ("digits", 400, (120, 40)), ("adder", 1500, (80, 24))]
+SHOTS = [  # preset, steps, size, keys pressed after the steps, file name's suffix
+    ("adder", 1500, (120, 40), "", ""), ("digits", 400, (120, 40), "", ""),
+    ("adder", 1500, (80, 24), "", ""), ("adder-post", 3000, (100, 32), "D", "-doctor"),
+    ("adder", 1500, (100, 32), "H", "-health"), ("digits", 1500, (100, 32), "j", "-projection"),
+    ("digits", 1500, (100, 32), "ti", "-draw"),
+]
 
 
-async def shoot(preset: str, steps: int, size: tuple[int, int]) -> Path:
+async def shoot(preset: str, steps: int, size: tuple[int, int], keys: str, suffix: str) -> Path:
     config = replace(PRESETS[preset].config, paused=True)
     backend = ThreadBackend(config)
     backend.start()
@@ -30,15 +35,18 @@ async def shoot(preset: str, steps: int, size: tuple[int, int]) -> Path:
         while app.snapshot.step < steps:
             await pilot.pause(0.05)
         await pilot.pause(0.5)
-        name = f"{preset}-{size[0]}x{size[1]}.svg"
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause(1.0)  # a script, not a test: let the screen draw its payload
+        name = f"{preset}{suffix}-{size[0]}x{size[1]}.svg"
         app.save_screenshot(name, str(ASSETS))
     return ASSETS / name
 
 
 def main() -> None:
     ASSETS.mkdir(exist_ok=True)
-    for preset, steps, size in SHOTS:
-        print(asyncio.run(shoot(preset, steps, size)))
+    for shot in SHOTS:
+        print(asyncio.run(shoot(*shot)))
 
 
 if __name__ == "__main__":
