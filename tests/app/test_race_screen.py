@@ -132,6 +132,8 @@ async def test_y_forks_the_run_from_its_current_weights():
         await pilot.press("n")
         await wait_for(pilot, lambda: race.ready and [lane.step for lane in race.lanes][0] > 0)
         assert len({lane.step for lane in race.lanes}) == 1
+        palette = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Pause one", "Step one", "Cost/metric"} <= set(palette)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert all(lane.backend.closed for lane in race.lanes)

@@ -21,7 +21,7 @@ from backprop_tui.app.messages import (
     SnapshotArrived,
     TrainerFailed,
 )
-from backprop_tui.app.screens.live import LiveScreen
+from backprop_tui.app.screens.live import KeyedScreen, LiveScreen
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.live.backend import Backend, Failure
 from backprop_tui.live.backend import Message as TrainerMessage
@@ -145,6 +145,6 @@ class BackpropApp(App[None]):
         """Textual's commands, then each key of ``screen`` that applies now."""
         system = list(super().get_system_commands(screen))
         yield from system
-        if isinstance(screen, LiveScreen):
+        if isinstance(screen, KeyedScreen):
             titles = {command.title for command in system}
             yield from (command for command in screen.commands() if command.title not in titles)

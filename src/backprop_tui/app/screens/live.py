@@ -51,10 +51,19 @@ def key_commands(screen: Screen[Any], keys: tuple[Key, ...]) -> Iterator[SystemC
                                 partial(screen.run_action, key.action))
 
 
-class LiveScreen(Screen[None]):
-    """Shows each snapshot it is handed; ``KEYS`` are its keys (footer order)."""
+class KeyedScreen(Screen[None]):
+    """A screen whose ``KEYS`` (footer order) are also its command palette entries."""
 
     KEYS: ClassVar[tuple[Key, ...]] = ()
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """A command palette entry for each key of this screen that applies now."""
+        return key_commands(self, self.KEYS)
+
+
+class LiveScreen(KeyedScreen):
+    """Shows each snapshot it is handed."""
+
     STARTED: ClassVar[frozenset[str]] = frozenset({"breakpoints", "save"})
     """Actions that need the trainer's first snapshot."""
 
@@ -68,10 +77,6 @@ class LiveScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim (None) the keys that need the trainer's first snapshot until it came."""
         return None if action in self.STARTED and self.link.latest is None else True
-
-    def commands(self) -> Iterator[SystemCommand]:
-        """A command palette entry for each key of this screen that applies now."""
-        return key_commands(self, self.KEYS)
 
     # -- the shared keys ---------------------------------------------------------------------
     def action_help(self) -> None:

@@ -3,19 +3,18 @@ table, advanced in equal steps (see :mod:`backprop_tui.live.race`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import monotonic
 
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from backprop_tui.app.keys import RACE, bindings
-from backprop_tui.app.screens.live import key_commands, titled
+from backprop_tui.app.screens.live import KeyedScreen, titled
 from backprop_tui.app.widgets.race_plot import RUN_COLOURS, RacePlot
 from backprop_tui.app.widgets.race_table import RaceTable
 from backprop_tui.live.backend import Failure
@@ -39,7 +38,7 @@ class LaneMessage(Message):
     message: TrainerMessage
 
 
-class RaceScreen(Screen[None]):
+class RaceScreen(KeyedScreen):
     """The race: keys act on every run, or (p, N) on the selected one."""
 
     KEYS = RACE
@@ -146,9 +145,6 @@ class RaceScreen(Screen[None]):
         return " · ".join(words + ([self.note] if self.note else []))
 
     # -- keys --------------------------------------------------------------------------------
-    def commands(self) -> Iterator[SystemCommand]:
-        """A command palette entry for each race key."""
-        return key_commands(self, self.KEYS)
 
     def action_run_all(self) -> None:
         self.racing = not self.racing
