@@ -57,7 +57,9 @@ async def test_the_race_runs_to_its_end_with_a_line_per_run_and_differences_high
         assert rows["test word acc"][0][1].endswith("@40")
         assert table.get_cell("optimizer", "1").style == DIFFERS
         assert table.get_cell("seed", "1").style != DIFFERS
-        assert "doctor" in rows
+        post, adder = rows["doctor"][0]  # the doctor's view of each run, as the main screen's
+        assert post.startswith("all-positive weights (") and "at step 40" in post
+        assert adder == "none"
         assert "finished: every run reached step 40" in app.screen.status()
         palette = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Pause one", "Step one", "Cost/metric", "Faster"} <= set(palette)
