@@ -128,9 +128,11 @@ class RaceScreen(KeyedScreen):
         lanes = self.race.lanes
         speed = "flat out" if self.speed is None else f"{self.speed:g} steps/s"
         steps = sorted({lane.goal for lane in lanes if not lane.stopped})
+        finished = not self.racing and self.limit is not None and bool(steps) \
+            and steps[0] >= self.limit
         if self.racing:
             words = [f"racing at {speed}, in equal steps"]
-        elif self.limit is not None and steps and steps[0] >= self.limit:
+        elif finished:
             words = [f"finished: every run reached step {self.limit:,}"]
         else:
             words = [f"paused (Space races on at {speed})"]
@@ -138,7 +140,7 @@ class RaceScreen(KeyedScreen):
         if ahead:
             words += [f"{name} is {count:,} steps ahead (stepped alone): the race holds it "
                       "until the others catch up" for name, count in ahead]
-        elif steps:
+        elif steps and not finished:
             words.append(f"all at step {min(lane.step for lane in lanes if not lane.stopped):,}")
         words += [f"{lane.run.name} paused alone (p resumes)" for lane in lanes if lane.held]
         words += [f"{lane.run.name} stopped: {lane.stopped}" for lane in lanes if lane.stopped]
