@@ -21,7 +21,7 @@ from backprop_tui.app.messages import (
     SnapshotArrived,
     TrainerFailed,
 )
-from backprop_tui.app.screens.live import KeyedScreen, LiveScreen
+from backprop_tui.app.screens.live import LiveScreen, with_key_commands
 from backprop_tui.app.screens.main import MainScreen
 from backprop_tui.live.backend import Backend, Failure
 from backprop_tui.live.backend import Message as TrainerMessage
@@ -143,8 +143,4 @@ class BackpropApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands, then each key of ``screen`` that applies now."""
-        system = list(super().get_system_commands(screen))
-        yield from system
-        if isinstance(screen, KeyedScreen):
-            titles = {command.title for command in system}
-            yield from (command for command in screen.commands() if command.title not in titles)
+        return with_key_commands(super().get_system_commands(screen), screen)

@@ -9,6 +9,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from backprop_tui.app.screens.live import with_key_commands
 from backprop_tui.app.screens.race import RaceScreen
 from backprop_tui.live.race import Race
 
@@ -29,6 +30,4 @@ class RaceApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands, then the race keys."""
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, RaceScreen):
-            yield from screen.commands()
+        return with_key_commands(super().get_system_commands(screen), screen)

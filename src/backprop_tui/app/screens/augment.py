@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -18,8 +17,6 @@ from backprop_tui.app.widgets.augment_strip import AugmentStripView
 from backprop_tui.live.augment import StripRequest, switched
 from backprop_tui.live.commands import SetHyper, Want
 from backprop_tui.live.snapshot import Snapshot
-
-OWN = {key.id for key in AUGMENT}
 
 
 def switch_augmentation(screen: Screen[None], link: TrainerLink, transform: str | None) -> None:
@@ -41,16 +38,12 @@ class AugmentScreen(LiveScreen):
 
     KEYS = with_shared(AUGMENT)
     BINDINGS = bindings(KEYS)
+    OWN_FOOTER = True
 
     def __init__(self, link: TrainerLink) -> None:
         super().__init__(link)
         self.request = StripRequest()
 
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The footer lists this screen's keys only (the training keys still work)."""
-        return {key: active for key, active in super().active_bindings.items()
-                if active.node is self and active.binding.id in OWN}
 
     def compose(self) -> ComposeResult:
         yield titled(AugmentStripView(id="augment-strip"),

@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding
 from textual.widgets import Footer
 
 from backprop_tui.app.files import FileKind, ask_path
@@ -29,7 +28,6 @@ from backprop_tui.live.commands import (
 )
 from backprop_tui.live.snapshot import Snapshot
 
-OWN = {key.id for key in BOUNDARY}
 POINTS_FILE = FileKind("Save the points as CSV to", "csv",
                        lambda path, snapshot, screen, link: link.send(SavePoints(path)))
 
@@ -39,13 +37,8 @@ class BoundaryScreen(LiveScreen):
 
     KEYS = with_shared(BOUNDARY)
     BINDINGS = bindings(KEYS)
+    OWN_FOOTER = True
 
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """This screen's keys only: the footer has no room for the training keys at 80
-        columns (they still work, and F1 lists them)."""
-        return {key: active for key, active in super().active_bindings.items()
-                if active.node is self and active.binding.id in OWN}
 
     def __init__(self, link: TrainerLink) -> None:
         super().__init__(link)
@@ -57,11 +50,6 @@ class BoundaryScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self.ask(self.request)
-        if self.link.latest is not None:
-            self.show(self.link.latest)
-
-    def on_screen_resume(self) -> None:
-        """Show the latest snapshot: those that came while a dialog was on top passed by."""
         if self.link.latest is not None:
             self.show(self.link.latest)
 

@@ -13,7 +13,6 @@ from backprop_tui.app.screens.live import LiveScreen, titled
 from backprop_tui.app.widgets.health_plots import MEASURES, HealthPlot, legend
 from backprop_tui.live.commands import Want
 from backprop_tui.live.health import HealthSeries
-from backprop_tui.live.snapshot import Snapshot
 
 REDRAW_INTERVAL = 0.3
 """Seconds between redraws (four plotext plots are the costliest thing on screen)."""
@@ -35,7 +34,6 @@ class HealthScreen(LiveScreen):
 
     def __init__(self, link: TrainerLink) -> None:
         super().__init__(link)
-        self.latest: Snapshot | None = None
         self.drawn: HealthSeries | None = None
         self._points = 0
 
@@ -49,8 +47,6 @@ class HealthScreen(LiveScreen):
     def on_mount(self) -> None:
         self.set_interval(REDRAW_INTERVAL, self.redraw)
         self.on_resize()
-        if self.link.latest is not None:
-            self.show(self.link.latest)
 
     def on_resize(self) -> None:
         """Ask for about as many rows as a plot has braille columns."""
@@ -59,13 +55,9 @@ class HealthScreen(LiveScreen):
             self._points = points
             self.link.send(Want("health", points))
 
-    def show(self, snapshot: Snapshot) -> None:
-        """Keep ``snapshot``; the plots take its health series at the next redraw."""
-        self.latest = snapshot
-
     def redraw(self) -> None:
-        """Draw the latest health series, if it is new."""
-        snapshot = self.latest
+        """Draw the latest snapshot's health series, if it is new."""
+        snapshot = self.link.latest
         health = snapshot.extras.get("health") if snapshot is not None else None
         if snapshot is None or not isinstance(health, HealthSeries) or health is self.drawn:
             return

@@ -3,12 +3,13 @@ keys that steer it (keys.py's shared rows) and talk to the trainer through a lin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 from textual.actions import parse
 from textual.app import SystemCommand
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -51,6 +52,17 @@ def key_commands(screen: Screen[Any], keys: tuple[Key, ...]) -> Iterator[SystemC
                                 partial(screen.run_action, key.action))
 
 
+def with_key_commands(system: Iterable[SystemCommand], screen: Screen[Any]
+                      ) -> Iterator[SystemCommand]:
+    """``system`` (Textual's commands), then each key of a :class:`KeyedScreen` ``screen``
+    that applies now and is not one of them."""
+    system = list(system)
+    yield from system
+    if isinstance(screen, KeyedScreen):
+        titles = {command.title for command in system}
+        yield from (command for command in screen.commands() if command.title not in titles)
+
+
 class KeyedScreen(Screen[None]):
     """A screen whose ``KEYS`` (footer order) are also its command palette entries."""
 
@@ -60,12 +72,20 @@ class KeyedScreen(Screen[None]):
         """A command palette entry for each key of this screen that applies now."""
         return key_commands(self, self.KEYS)
 
+    def action_help(self) -> None:
+        from backprop_tui.app.screens.help import HelpScreen  # Markdown: load it when asked
+
+        self.app.push_screen(HelpScreen())
+
 
 class LiveScreen(KeyedScreen):
     """Shows each snapshot it is handed."""
 
     STARTED: ClassVar[frozenset[str]] = frozenset({"breakpoints", "save"})
     """Actions that need the trainer's first snapshot."""
+    OWN_FOOTER: ClassVar[bool] = False
+    """The footer lists this screen's own keys only: no room for the training keys at 80
+    columns (they still work, and F1 lists them)."""
 
     def __init__(self, link: TrainerLink) -> None:
         super().__init__()
@@ -74,16 +94,25 @@ class LiveScreen(KeyedScreen):
     def show(self, snapshot: Snapshot) -> None:
         """Draw ``snapshot`` (called for every one while the screen is on the stack)."""
 
+    def on_screen_resume(self) -> None:
+        """Show the latest snapshot: those that came while a dialog was on top passed by."""
+        if self.link.latest is not None:
+            self.show(self.link.latest)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        every = super().active_bindings
+        if not self.OWN_FOOTER:
+            return every
+        own = {key.id for key in self.KEYS if not key.shared}
+        return {key: active for key, active in every.items()
+                if active.node is self and active.binding.id in own}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim (None) the keys that need the trainer's first snapshot until it came."""
         return None if action in self.STARTED and self.link.latest is None else True
 
     # -- the shared keys ---------------------------------------------------------------------
-    def action_help(self) -> None:
-        from backprop_tui.app.screens.help import HelpScreen  # Markdown: load it when asked
-
-        self.app.push_screen(HelpScreen())
-
     def action_run(self) -> None:
         self.link.send(Run())
 

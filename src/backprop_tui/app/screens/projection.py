@@ -4,7 +4,6 @@ to 2-D by PCA and coloured by class, live; ``[`` ``]`` choose the layer."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding
 from textual.widgets import Footer
 
 from backprop_tui.app.keys import PROJECTION, bindings, with_shared
@@ -13,8 +12,6 @@ from backprop_tui.app.screens.live import LiveScreen
 from backprop_tui.app.widgets.projection import ProjectionView
 from backprop_tui.live.commands import Want
 from backprop_tui.live.snapshot import Snapshot
-
-OWN = {key.id for key in PROJECTION}
 
 
 def default_layer(sizes: tuple[int, ...]) -> int:
@@ -27,13 +24,8 @@ class ProjectionScreen(LiveScreen):
 
     KEYS = with_shared(PROJECTION)
     BINDINGS = bindings(KEYS)
+    OWN_FOOTER = True
 
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """This screen's keys only in the footer (the training keys still work; F1 lists
-        them)."""
-        return {key: active for key, active in super().active_bindings.items()
-                if active.node is self and active.binding.id in OWN}
 
     def __init__(self, link: TrainerLink) -> None:
         super().__init__(link)

@@ -180,11 +180,6 @@ class RaceScreen(KeyedScreen):
     def action_toggle_plot(self) -> None:
         self.query_one(RacePlot).toggle()
 
-    def action_help(self) -> None:
-        from backprop_tui.app.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
-
     def action_close(self) -> None:
         """Back to the screen below (the run the race forked from), or out of the app."""
         if len(self.app.screen_stack) > 1:

@@ -19,7 +19,7 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
-from backprop_tui.app.widgets.colours import CLASS_COLOURS, class_colour, diverging_colour
+from backprop_tui.app.widgets.colours import class_colour, class_hue, diverging_colour
 from backprop_tui.app.widgets.predictions import fit
 from backprop_tui.data.shapes2d import PLANE_SETS
 from backprop_tui.engine.metrics import METRIC_TABLE
@@ -47,7 +47,7 @@ def _style(upper: str, lower: str) -> Style:
 
 @lru_cache(maxsize=64)
 def _point_style(cls: int, background: str) -> Style:
-    return Style(color=CLASS_COLOURS[cls % len(CLASS_COLOURS)], bgcolor=background, bold=True)
+    return Style(color=class_hue(cls), bgcolor=background, bold=True)
 
 
 def resample(values: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -212,7 +212,7 @@ def placing(boundary: Boundary, choice: int, width: int) -> Text:
     line = fitted([lead, count, "click add", "right-click remove", "arrows+Enter/Del",
                    "c clear", "w save CSV"], width)
     text = Text(line, style="dim")
-    text.stylize(Style(color=CLASS_COLOURS[kind.colour % len(CLASS_COLOURS)], bold=True),
+    text.stylize(Style(color=class_hue(kind.colour), bold=True),
                  len("place "), len(lead) - len(" (p)"))
     return text
 

@@ -42,12 +42,17 @@ green, purple, red, teal), then pink, brown, olive and grey for up to 10 classes
 two classes keep Playground's blue and orange."""
 
 
+def class_hue(cls: int) -> str:
+    """Class ``cls``'s colour at full strength."""
+    return CLASS_COLOURS[cls % len(CLASS_COLOURS)]
+
+
 def class_colour(cls: int, strength: float) -> str:
     """``#rrggbb`` for class ``cls``'s colour at ``strength`` (0 neutral … 1 full)."""
     if math.isnan(strength):
         return NOT_A_NUMBER
     level = round(max(0.0, min(1.0, strength)) * LEVELS)
-    return _mix(NEUTRAL, CLASS_COLOURS[cls % len(CLASS_COLOURS)], level)
+    return _mix(NEUTRAL, class_hue(cls), level)
 
 
 def diverging_colour(value: float, scale: float, neutral: str = NEUTRAL) -> str:

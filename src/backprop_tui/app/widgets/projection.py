@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from backprop_tui.app.widgets.boundary import fitted
-from backprop_tui.app.widgets.colours import CLASS_COLOURS, compact
+from backprop_tui.app.widgets.colours import class_hue, compact
 from backprop_tui.app.widgets.predictions import fit
 from backprop_tui.live.projection import Projection, Projections
 from backprop_tui.live.snapshot import Snapshot
@@ -29,11 +29,6 @@ AXIS_LINES = 1
 GAP = 2
 NO_CLASSES = ("the projection colours the test set by class, and this data set has no "
               "classes: pick a classification data set (d on the main screen)")
-
-
-def colour(cls: int) -> str:
-    """Class ``cls``'s colour, as on the boundary screen."""
-    return CLASS_COLOURS[cls % len(CLASS_COLOURS)]
 
 
 @lru_cache(maxsize=256)
@@ -65,9 +60,9 @@ def scatter(points: np.ndarray, classes: np.ndarray, cols: int, rows: int) -> li
             if up < 0 and down < 0:
                 cells.append((" ", Style()))
             elif up < 0:
-                cells.append(("▄", _style(colour(down), None)))
+                cells.append(("▄", _style(class_hue(down), None)))
             else:
-                cells.append(("▀", _style(colour(up), colour(down) if down >= 0 else None)))
+                cells.append(("▀", _style(class_hue(up), class_hue(down) if down >= 0 else None)))
         lines.append(Text.assemble(*cells))
     return lines
 
@@ -92,7 +87,7 @@ def legend(labels: tuple[str, ...], width: int) -> Text:
         if len(line) + len(entry) + (len(more) if cls < len(labels) - 1 else 0) > width:
             line.append(more, style="dim")
             break
-        line.append("■ ", style=Style(color=colour(cls), bold=True))
+        line.append("■ ", style=Style(color=class_hue(cls), bold=True))
         line.append(f"{label}  ")
     return line
 
