@@ -68,6 +68,16 @@ def test_copies_stay_until_redrawn_and_change_with_the_draw_counter():
     assert not np.array_equal(first.images[1], other.images[1])
 
 
+def test_a_row_added_by_hand_is_shown_like_any_other():
+    session, _ = build_session(PRESETS["digits"].config)
+    drawn = np.zeros((1, 64))
+    drawn[0, 27:29] = 1.0
+    session.add_rows(drawn, np.eye(10)[[3]])
+    strip = build_strip(session, StripRequest(row=len(session.x_train) - 1))
+    assert strip is not None and strip.label == "3"
+    np.testing.assert_array_equal(strip.images[0], drawn.reshape(8, 8))
+
+
 def test_no_strip_without_images():
     session, _ = build_session(PRESETS["adder"].config)
     assert build_strip(session, StripRequest()) is None

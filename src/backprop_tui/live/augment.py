@@ -53,16 +53,17 @@ class AugmentStrip:
 
 
 def build_strip(session: TrainingSession, request: StripRequest) -> AugmentStrip | None:
-    """The strip for ``request``; None unless the data set's rows are images."""
+    """The strip for ``request``; None unless the training rows are images (and there are
+    some: rows added by hand count)."""
     dataset, augment = session.dataset, session.hyper.augment
     shape = dataset.image_shape
-    if shape is None:
+    if shape is None or not len(session.x_train):
         return None
     row = request.row % len(session.x_train)
     drawn = session.step_count - session.step_count % REDRAW_EVERY
     shown = augment if augment != OFF else ",".join(TRANSFORMS)
     rng = np.random.default_rng([session.seed, STREAM, row, request.draw, drawn])
-    original = dataset.x_train[row]
+    original = session.x_train[row]
     rows = np.vstack([original, augmented(np.tile(original, (COPIES, 1)), dataset, shown, rng)])
     with np.errstate(all="ignore"):
         output = session.network.predict(rows.astype(session.network.dtype))
@@ -71,7 +72,7 @@ def build_strip(session: TrainingSession, request: StripRequest) -> AugmentStrip
     blank, full = levels(dataset)
     pixels = (rows - blank) / (full - blank)
     return AugmentStrip(
-        row=row, label=labels[int(dataset.y_train[row].argmax())], step=session.step_count,
+        row=row, label=labels[int(session.y_train[row].argmax())], step=session.step_count,
         drawn=drawn, transforms=chosen(shown), training=augment != OFF,
         images=tuple(frozen(image.reshape(shape)) for image in pixels),
         guesses=tuple((labels[k], float(output[i, k])) for i, k in enumerate(best)))
