@@ -10,6 +10,8 @@ ladder on copies for a few steps each and names the highest that lowers the cost
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import numpy as np
 
 from backprop_tui.engine import Diverged, Stopped, TrainingSession
@@ -34,7 +36,21 @@ def working_rate(session: TrainingSession) -> float | None:
     """The rate, going down the ``-`` ladder from the current one, below which training on
     no longer does better: each rate trains :data:`PROBE_STEPS` steps from ``session`` (on a
     copy) and the descent stops once a lower rate reaches no lower cost. None when no lower
-    rate lowers the cost at all."""
+    rate lowers the cost at all. Asked again for the same weights and hyperparameters (the
+    rewind's advice, then the doctor), the answer is remembered, not probed again."""
+    state = (session.step_count, session.hyper, hash(session.network.flat.tobytes()))
+    if (known := _probed.get(session)) is not None and known[0] == state:
+        return known[1]
+    rate = _probe(session)
+    _probed[session] = (state, rate)
+    return rate
+
+
+_probed: WeakKeyDictionary[TrainingSession, tuple[object, float | None]] = WeakKeyDictionary()
+"""Per session, the state :func:`working_rate` last probed and its answer."""
+
+
+def _probe(session: TrainingSession) -> float | None:
     best, best_cost = None, _cost(session)
     rate = session.hyper.learning_rate
     while (lower := along(LADDERS["learning_rate"], rate, -1)) != rate and lower is not None:
