@@ -15,6 +15,7 @@ import numpy as np
 from backprop_tui.engine import ACTIVATIONS, TrainingSession
 from backprop_tui.engine.metrics import headline
 from backprop_tui.live.breakpoints import inactive_fraction, probe_rows
+from backprop_tui.live.health import update_ratios
 from backprop_tui.live.recovery import working_rate
 
 INIT_STEPS = 10
@@ -47,21 +48,20 @@ class Checkup:
     """What the doctor's rules read, all measured at ``step``."""
 
     step: int
-    since: int
-    """The step of the last change of set-up (hyperparameters, network): trends are read
-    from the steps and epochs after it."""
     layers: tuple[Layer, ...]
     init_cost: float
     uninformed_cost: float
     """The cost of an output that knows nothing: every output pre-activation 0 (softmax
     uniform, sigmoid ½, linear 0) on the probe rows; ln C for softmax + CE with C classes."""
     costs: np.ndarray
-    """Step costs after ``since``, oldest first (history rows: mean of ``stride`` steps)."""
+    """Step costs after the last change of set-up (hyperparameters, network), oldest first
+    (history rows: mean of ``stride`` steps)."""
     metric: str
     """The task's headline metric (higher is better)."""
     train: np.ndarray
     test: np.ndarray
-    """Per epoch after ``since``: the headline metric on the training and test rows."""
+    """Per epoch after the last change of set-up: the headline metric on the training and
+    test rows."""
     diverged: str | None
     learning_rate: float
     l2: float
@@ -95,16 +95,13 @@ def check_up(session: TrainingSession, since: int = 0) -> Checkup:
         zero = np.zeros_like(trace.z[-1])
         uninformed = net.loss.cost(zero, net.loss.output.forward(zero, zero.copy()), y)
     last = net.n_layers - 1
-    steps = net.layer_views(session.last_step)[0] if session.last_step is not None else None
+    ratios = update_ratios(net, session.last_step) if session.last_step is not None else None
     layers = []
     for index, w in enumerate(net.weights):
         name = net.activation_name(index)
         hidden = index < last
         inactive = inactive_fraction(name, trace.z[index], trace.a[index + 1]) if hidden else 0.0
-        w_norm = float(np.linalg.norm(w))
-        ratio = None
-        if steps is not None:
-            ratio = float(np.linalg.norm(steps[index])) / w_norm if w_norm else math.inf
+        ratio = None if ratios is None else float(ratios[index])
         layers.append(Layer(name, hidden, inactive, float(np.mean(w > 0)),
                             float(np.linalg.norm(trace.dW[index])),
                             float(np.sqrt(np.mean(np.square(trace.delta[index])))), ratio))
@@ -115,7 +112,7 @@ def check_up(session: TrainingSession, since: int = 0) -> Checkup:
     after = epochs.steps() > since
     metric = headline(session.dataset.task).name
     return Checkup(
-        step=session.step_count, since=since, layers=tuple(layers), init_cost=init_cost,
+        step=session.step_count, layers=tuple(layers), init_cost=init_cost,
         uninformed_cost=float(uninformed), costs=costs[cost_steps > since], metric=metric,
         train=epochs.column(f"train_{metric}")[after], test=epochs.column(f"test_{metric}")[after],
         diverged=session.diverged, learning_rate=hyper.learning_rate, l2=hyper.l2, init=net.init,
