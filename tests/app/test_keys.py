@@ -19,6 +19,7 @@ from backprop_tui.app.keys import (
     HELP,
     INSPECTOR,
     MAIN,
+    PROJECTION,
     RACE,
     VIEWS,
 )
@@ -39,7 +40,7 @@ Delete, Backspace, an arrow."""
 
 def test_every_key_has_its_own_id():
     ids = [key.id for table in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP, DIALOG, DRAW, RACE,
-                                DOCTOR, HEALTH, AUGMENT)
+                                DOCTOR, HEALTH, AUGMENT, PROJECTION)
            for key in table]
     assert len(ids) == len(set(ids))
     assert len({key.id for key in MAIN if key.action.startswith("nudge")}) == 12
@@ -55,7 +56,8 @@ async def test_help_shows_the_keys_as_typed():
                 if line.startswith("| `")]
         typed = [key for row in rows for key in re.findall(r"`([^`]+)`", row)]
         assert len(rows) == sum(len(t) for t in (MAIN, VIEWS, BOUNDARY, INSPECTOR, HELP,
-                                                  DIALOG, DRAW, RACE, DOCTOR, HEALTH, AUGMENT))
+                                                  DIALOG, DRAW, RACE, DOCTOR, HEALTH, AUGMENT,
+                                                  PROJECTION))
         assert [key for key in typed if not TYPED.fullmatch(key)] == []
         for expected in ("| `+` `=` |", "| `-` `_` |", "| `]` |", "| `[` |", "| `.` `>` |",
                          "| `,` `<` |", "| `F1` `?` |", "| `Ctrl+S` |", "| `Space` |"):

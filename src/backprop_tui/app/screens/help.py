@@ -17,6 +17,7 @@ from backprop_tui.app.keys import (
     HELP,
     INSPECTOR,
     MAIN,
+    PROJECTION,
     RACE,
     VIEWS,
     Key,
@@ -76,6 +77,7 @@ SECTIONS = (
     ("On the boundary screen (h)", BOUNDARY),
     ("In the inspector (i)", INSPECTOR),
     ("On the draw screen (t)", DRAW),
+    ("On the projection screen (j)", PROJECTION),
     ("On the race screen (backprop-tui race, or Y)", RACE),
     ("In the doctor's view (D)", DOCTOR),
     ("On the health screen (H)", HEALTH),
@@ -98,7 +100,8 @@ def help_text() -> str:
     """The whole help page: the panels, the main keys, then the other screens' keys."""
     shared = " ".join(f"`{key.typed.split()[0]}`" for key in MAIN if key.shared)
     parts = [ABOUT + keys_table(MAIN),
-             f"These keys work on the views, boundary and draw screens too, where a screen does "
+             f"These keys work on the views, boundary, draw, projection, health and augmentation "
+             f"screens too, where a screen does "
              f"not use the key itself: {shared}."]
     parts += [f"## {title}\n\n{keys_table(keys)}" for title, keys in SECTIONS]
     return "\n\n".join([*parts, "Ctrl+P opens the command palette.", COLOURS])
