@@ -18,7 +18,6 @@ from backprop_tui.live.boundary import Boundary, BoundaryRequest, build_boundary
 from backprop_tui.live.drawing import Drawing, DrawRequest, build_drawing
 from backprop_tui.live.health import HealthHistory, HealthSeries
 from backprop_tui.live.projection import InputProjection, Projections, build_projection
-from backprop_tui.live.race import evaluation
 from backprop_tui.live.views import InitialWeights, Views, build_views
 
 
@@ -30,6 +29,23 @@ class Memo:
     inputs_projected: InputProjection = field(default_factory=InputProjection)
     health: HealthHistory = field(default_factory=HealthHistory)
     """Recorded by the trainer after each step (see :meth:`Trainer.train_step`)."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Train and test metrics of the weights at ``step``, answering the request ``tag`` (a
+    race tells its runs' answers from older snapshots by it)."""
+
+    tag: int
+    step: int
+    train: dict[str, float]
+    test: dict[str, float]
+
+
+def evaluation(session: TrainingSession, memo: Memo, tag: int) -> Evaluation:
+    """The session's final-weights metrics on both splits, tagged ``tag``."""
+    return Evaluation(tag, session.step_count, session.evaluate("train"),
+                      session.evaluate("test"))
 
 
 def views(session: TrainingSession, memo: Memo, params: object) -> Views:

@@ -18,11 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from backprop_tui.engine import Hyperparameters, TrainingSession, metrics
+from backprop_tui.engine import Hyperparameters, metrics
 from backprop_tui.live.backend import Backend, Failure
 from backprop_tui.live.backend import Message as TrainerMessage
 from backprop_tui.live.commands import Command, Step, Want
 from backprop_tui.live.config import RunConfig
+from backprop_tui.live.ondemand import Evaluation
 from backprop_tui.live.snapshot import Snapshot
 
 EVALUATION = "evaluation"
@@ -30,22 +31,6 @@ EVALUATION = "evaluation"
 MIN_RUNS, MAX_RUNS = 2, 4
 REPLY_TIMEOUT = 120.0
 """Seconds a headless race waits for one answer before it counts the trainer as gone."""
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Train and test metrics of the weights at ``step``, answering the request ``tag``."""
-
-    tag: int
-    step: int
-    train: dict[str, float]
-    test: dict[str, float]
-
-
-def evaluation(session: TrainingSession, memo: object, tag: int) -> Evaluation:
-    """The on-demand builder: the session's final-weights metrics, tagged ``tag``."""
-    return Evaluation(tag, session.step_count, session.evaluate("train"),
-                      session.evaluate("test"))
 
 
 @dataclass(frozen=True)
@@ -221,11 +206,10 @@ def summary(lane: Lane) -> dict[str, Any]:
 
 def config_summary(config: RunConfig, snapshot: Snapshot | None) -> dict[str, Any]:
     """What a run trains, in the configuration file's keys (the network as built)."""
-    from backprop_tui.live.runfile import config_values
+    from backprop_tui.live.runfile import config_values, current_config
 
     if snapshot is not None:
-        config = replace(config, hidden=snapshot.hidden, init=snapshot.init,
-                         hyper=snapshot.hyper).with_arch(snapshot.sizes)
+        config = current_config(config, snapshot)
     return {k: v for k, v in config_values(config).items()
             if v is not None and k not in ("paused", "speed")}
 
