@@ -81,6 +81,14 @@ def step_ticks(low: float, high: float, count: int) -> list[float]:
     return [float(t) for t in np.arange(first, high + step * 1e-9, step)]
 
 
+def step_axis(plt: Plot, low: float, high: float, count: int) -> None:
+    """An x axis from step ``low`` to ``high`` with about ``count`` round, compact ticks."""
+    if high > low:
+        ticks = step_ticks(low, high, count)
+        plt.xlim(low, high)
+        plt.xticks(ticks, [compact(t) for t in ticks])
+
+
 class TimedPlot(PlotextPlot):
     """A PlotextPlot that remembers how long its last render took."""
 
@@ -230,10 +238,7 @@ class CostPlot(Widget):
                 plt.plot(xs, ys, marker="braille", color=COLOURS[key], yside=side)
         steps = [x for x, _ in plotted.values()]
         low, high = min(min(x) for x in steps), max(max(x) for x in steps)
-        if high > low:
-            ticks = step_ticks(low, high, max(2, min(10, self.size.width // 14)))
-            plt.xlim(low, high)
-            plt.xticks(ticks, [compact(t) for t in ticks])
+        step_axis(plt, low, high, max(2, min(10, self.size.width // 14)))
         for step, _ in markers:
             if low <= step <= high:
                 plt.vline(step, color=MARKER_COLOUR)

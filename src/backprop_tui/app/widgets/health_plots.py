@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from backprop_tui.app.widgets.colours import layer_colour
-from backprop_tui.app.widgets.cost_plot import compact, step_ticks
+from backprop_tui.app.widgets.cost_plot import compact, step_axis
 from backprop_tui.app.widgets.weight_stats import layer_label
 from backprop_tui.engine import ACTIVATIONS
 from backprop_tui.live.health import HealthSeries
@@ -122,9 +122,7 @@ class HealthPlot(Widget):
                 plt.plot(xs, ys, marker=marker, color=(red, green, blue))
         if len(health.steps) > 1:
             low, high = float(health.steps[0]), float(health.steps[-1])
-            ticks = step_ticks(low, high, max(2, min(8, self.size.width // 6)))
-            plt.xlim(low, high)
-            plt.xticks(ticks, [compact(t) for t in ticks])
+            step_axis(plt, low, high, max(2, min(8, self.size.width // 6)))
         if self.measure == "update" and len(health.steps):
             shown = [y for drawn in self.last_lines.values() for _, ys in drawn for y in ys]
             plt.ylim(min([GUIDE - 0.5, *shown]), max([GUIDE + 0.5, *shown]))  # guide in sight

@@ -20,9 +20,8 @@ from backprop_tui.app.widgets.cost_plot import (
     VALUE_CAP,
     LegendItem,
     Series,
-    compact,
     legend_text,
-    step_ticks,
+    step_axis,
 )
 from backprop_tui.engine.metrics import METRIC_TABLE, headline
 from backprop_tui.live.race import Lane
@@ -128,10 +127,7 @@ class RacePlot(Widget):
             plt.plot(xs, ys, marker="braille", color=RUN_COLOURS[index])
         low = min(min(xs) for _, xs, _ in drawn)
         high = max(max(xs) for _, xs, _ in drawn)
-        if high > low:
-            ticks = step_ticks(low, high, max(2, min(10, self.size.width // 14)))
-            plt.xlim(low, high)
-            plt.xticks(ticks, [compact(t) for t in ticks])
+        step_axis(plt, low, high, max(2, min(10, self.size.width // 14)))
         snapshot = next(lane.latest for lane in self._lanes if lane.latest)
         if self.what == METRIC and METRIC_TABLE[headline(snapshot.task).name].percent:
             plt.ylim(0, 1)
